@@ -1,0 +1,29 @@
+"""The REST API under /api/: one router for every app's endpoints, the token endpoint, the
+OpenAPI schema (/api/schema/) and its documentation pages (/api/docs/, /api/redoc/), served
+from local static files."""
+
+from __future__ import annotations
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from renkei.api.views import ObtainTokenView, not_found
+from renkei.core.api.urls import ROUTES as CORE_ROUTES
+from renkei.directory.api.urls import ROUTES as DIRECTORY_ROUTES
+from renkei.programs.api.urls import ROUTES as PROGRAMS_ROUTES
+
+app_name = "api"
+
+router = DefaultRouter()
+for prefix, viewset, basename in [*DIRECTORY_ROUTES, *PROGRAMS_ROUTES, *CORE_ROUTES]:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
+    path("", include(router.urls)),
+    re_path(r"", not_found),
+]

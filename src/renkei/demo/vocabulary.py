@@ -1,0 +1,428 @@
+"""Words the generator builds fictitious names and texts from, each in Japanese (with kana) and
+English. Place-like stems are invented combinations so that generated institutions do not carry
+the names of real prefectures or cities."""
+
+from __future__ import annotations
+
+# (kanji, kana, romaji)
+FAMILY_NAMES: list[tuple[str, str, str]] = [
+    ("佐藤", "サトウ", "Sato"), ("鈴木", "スズキ", "Suzuki"), ("高橋", "タカハシ", "Takahashi"),
+    ("田中", "タナカ", "Tanaka"), ("伊藤", "イトウ", "Ito"), ("渡辺", "ワタナベ", "Watanabe"),
+    ("山本", "ヤマモト", "Yamamoto"), ("中村", "ナカムラ", "Nakamura"), ("小林", "コバヤシ", "Kobayashi"),
+    ("加藤", "カトウ", "Kato"), ("吉田", "ヨシダ", "Yoshida"), ("山田", "ヤマダ", "Yamada"),
+    ("佐々木", "ササキ", "Sasaki"), ("山口", "ヤマグチ", "Yamaguchi"), ("松本", "マツモト", "Matsumoto"),
+    ("井上", "イノウエ", "Inoue"), ("木村", "キムラ", "Kimura"), ("林", "ハヤシ", "Hayashi"),
+    ("斎藤", "サイトウ", "Saito"), ("清水", "シミズ", "Shimizu"), ("山崎", "ヤマザキ", "Yamazaki"),
+    ("森", "モリ", "Mori"), ("池田", "イケダ", "Ikeda"), ("橋本", "ハシモト", "Hashimoto"),
+    ("阿部", "アベ", "Abe"), ("石川", "イシカワ", "Ishikawa"), ("山下", "ヤマシタ", "Yamashita"),
+    ("中島", "ナカジマ", "Nakajima"), ("石井", "イシイ", "Ishii"), ("小川", "オガワ", "Ogawa"),
+    ("前田", "マエダ", "Maeda"), ("岡田", "オカダ", "Okada"), ("長谷川", "ハセガワ", "Hasegawa"),
+    ("藤田", "フジタ", "Fujita"), ("後藤", "ゴトウ", "Goto"), ("近藤", "コンドウ", "Kondo"),
+    ("村上", "ムラカミ", "Murakami"), ("遠藤", "エンドウ", "Endo"), ("青木", "アオキ", "Aoki"),
+    ("坂本", "サカモト", "Sakamoto"), ("福田", "フクダ", "Fukuda"), ("太田", "オオタ", "Ota"),
+    ("西村", "ニシムラ", "Nishimura"), ("藤井", "フジイ", "Fujii"), ("金子", "カネコ", "Kaneko"),
+    ("岡本", "オカモト", "Okamoto"), ("藤原", "フジワラ", "Fujiwara"), ("中野", "ナカノ", "Nakano"),
+    ("三浦", "ミウラ", "Miura"), ("原田", "ハラダ", "Harada"), ("中川", "ナカガワ", "Nakagawa"),
+    ("松田", "マツダ", "Matsuda"), ("竹内", "タケウチ", "Takeuchi"), ("小野", "オノ", "Ono"),
+    ("田村", "タムラ", "Tamura"), ("中山", "ナカヤマ", "Nakayama"), ("和田", "ワダ", "Wada"),
+    ("石田", "イシダ", "Ishida"), ("森田", "モリタ", "Morita"), ("上田", "ウエダ", "Ueda"),
+    ("原", "ハラ", "Hara"), ("内田", "ウチダ", "Uchida"), ("柴田", "シバタ", "Shibata"),
+    ("酒井", "サカイ", "Sakai"), ("宮崎", "ミヤザキ", "Miyazaki"), ("横山", "ヨコヤマ", "Yokoyama"),
+    ("高木", "タカギ", "Takagi"), ("安藤", "アンドウ", "Ando"), ("宮本", "ミヤモト", "Miyamoto"),
+    ("大野", "オオノ", "Ono"), ("小島", "コジマ", "Kojima"), ("工藤", "クドウ", "Kudo"),
+    ("谷口", "タニグチ", "Taniguchi"), ("今井", "イマイ", "Imai"), ("高田", "タカダ", "Takada"),
+    ("丸山", "マルヤマ", "Maruyama"), ("増田", "マスダ", "Masuda"), ("杉山", "スギヤマ", "Sugiyama"),
+    ("村田", "ムラタ", "Murata"), ("大塚", "オオツカ", "Otsuka"), ("小山", "コヤマ", "Koyama"),
+    ("平野", "ヒラノ", "Hirano"), ("藤本", "フジモト", "Fujimoto"), ("千葉", "チバ", "Chiba"),
+    ("久保", "クボ", "Kubo"), ("松井", "マツイ", "Matsui"), ("岩崎", "イワサキ", "Iwasaki"),
+    ("桜井", "サクライ", "Sakurai"), ("野口", "ノグチ", "Noguchi"), ("菅原", "スガワラ", "Sugawara"),
+    ("野村", "ノムラ", "Nomura"), ("木下", "キノシタ", "Kinoshita"), ("松尾", "マツオ", "Matsuo"),
+    ("菊地", "キクチ", "Kikuchi"), ("佐野", "サノ", "Sano"), ("大西", "オオニシ", "Onishi"),
+    ("杉本", "スギモト", "Sugimoto"), ("新井", "アライ", "Arai"), ("浜田", "ハマダ", "Hamada"),
+    ("市川", "イチカワ", "Ichikawa"), ("古川", "フルカワ", "Furukawa"), ("水野", "ミズノ", "Mizuno"),
+    ("小松", "コマツ", "Komatsu"), ("島田", "シマダ", "Shimada"), ("北村", "キタムラ", "Kitamura"),
+    ("星野", "ホシノ", "Hoshino"), ("荒木", "アラキ", "Araki"), ("大久保", "オオクボ", "Okubo"),
+]  # fmt: skip
+
+MALE_GIVEN_NAMES: list[tuple[str, str, str]] = [
+    ("翔太", "ショウタ", "Shota"), ("大輔", "ダイスケ", "Daisuke"), ("健一", "ケンイチ", "Kenichi"),
+    ("誠", "マコト", "Makoto"), ("浩", "ヒロシ", "Hiroshi"), ("剛", "ツヨシ", "Tsuyoshi"),
+    ("隆", "タカシ", "Takashi"), ("直樹", "ナオキ", "Naoki"), ("拓也", "タクヤ", "Takuya"),
+    ("和也", "カズヤ", "Kazuya"), ("哲也", "テツヤ", "Tetsuya"), ("修", "オサム", "Osamu"),
+    ("亮", "リョウ", "Ryo"), ("健太", "ケンタ", "Kenta"), ("一郎", "イチロウ", "Ichiro"),
+    ("正人", "マサト", "Masato"), ("雅之", "マサユキ", "Masayuki"), ("秀樹", "ヒデキ", "Hideki"),
+    ("俊介", "シュンスケ", "Shunsuke"), ("康弘", "ヤスヒロ", "Yasuhiro"), ("裕之", "ヒロユキ", "Hiroyuki"),
+    ("達也", "タツヤ", "Tatsuya"), ("慎一", "シンイチ", "Shinichi"), ("光男", "ミツオ", "Mitsuo"),
+    ("英明", "ヒデアキ", "Hideaki"), ("茂", "シゲル", "Shigeru"), ("清", "キヨシ", "Kiyoshi"),
+    ("勝", "マサル", "Masaru"), ("聡", "サトシ", "Satoshi"), ("学", "マナブ", "Manabu"),
+    ("豊", "ユタカ", "Yutaka"), ("明", "アキラ", "Akira"), ("徹", "トオル", "Toru"),
+    ("悟", "サトル", "Satoru"), ("敏夫", "トシオ", "Toshio"), ("義雄", "ヨシオ", "Yoshio"),
+    ("幸司", "コウジ", "Koji"), ("純一", "ジュンイチ", "Junichi"), ("伸也", "シンヤ", "Shinya"),
+    ("大樹", "ダイキ", "Daiki"), ("陽介", "ヨウスケ", "Yosuke"), ("智之", "トモユキ", "Tomoyuki"),
+    ("洋平", "ヨウヘイ", "Yohei"), ("賢治", "ケンジ", "Kenji"), ("昌弘", "マサヒロ", "Masahiro"),
+    ("稔", "ミノル", "Minoru"), ("恭平", "キョウヘイ", "Kyohei"), ("圭", "ケイ", "Kei"),
+]  # fmt: skip
+
+FEMALE_GIVEN_NAMES: list[tuple[str, str, str]] = [
+    ("花子", "ハナコ", "Hanako"), ("恵子", "ケイコ", "Keiko"), ("由美", "ユミ", "Yumi"),
+    ("裕子", "ユウコ", "Yuko"), ("直美", "ナオミ", "Naomi"), ("陽子", "ヨウコ", "Yoko"),
+    ("真由美", "マユミ", "Mayumi"), ("久美子", "クミコ", "Kumiko"), ("智子", "トモコ", "Tomoko"),
+    ("美穂", "ミホ", "Miho"), ("香織", "カオリ", "Kaori"), ("明美", "アケミ", "Akemi"),
+    ("さゆり", "サユリ", "Sayuri"), ("愛", "アイ", "Ai"), ("彩", "アヤ", "Aya"),
+    ("麻衣", "マイ", "Mai"), ("美咲", "ミサキ", "Misaki"), ("千尋", "チヒロ", "Chihiro"),
+    ("沙織", "サオリ", "Saori"), ("由紀", "ユキ", "Yuki"), ("奈緒", "ナオ", "Nao"),
+    ("理恵", "リエ", "Rie"), ("純子", "ジュンコ", "Junko"), ("幸子", "サチコ", "Sachiko"),
+    ("京子", "キョウコ", "Kyoko"), ("典子", "ノリコ", "Noriko"), ("真理", "マリ", "Mari"),
+    ("加奈子", "カナコ", "Kanako"), ("綾香", "アヤカ", "Ayaka"), ("美香", "ミカ", "Mika"),
+    ("亜希子", "アキコ", "Akiko"), ("知美", "トモミ", "Tomomi"), ("恵美", "エミ", "Emi"),
+    ("瞳", "ヒトミ", "Hitomi"), ("洋子", "ヨウコ", "Yoko"), ("聡子", "サトコ", "Satoko"),
+    ("薫", "カオル", "Kaoru"), ("舞", "マイ", "Mai"),
+]  # fmt: skip
+
+# Company name stems besides surnames: (kanji, kana, romaji)
+COMPANY_STEMS: list[tuple[str, str, str]] = [
+    ("旭", "アサヒ", "Asahi"), ("大和", "ヤマト", "Yamato"), ("北斗", "ホクト", "Hokuto"),
+    ("太陽", "タイヨウ", "Taiyo"), ("日進", "ニッシン", "Nisshin"), ("昭和", "ショウワ", "Showa"),
+    ("共栄", "キョウエイ", "Kyoei"), ("協和", "キョウワ", "Kyowa"), ("三和", "サンワ", "Sanwa"),
+    ("光陽", "コウヨウ", "Koyo"), ("新星", "シンセイ", "Shinsei"), ("丸一", "マルイチ", "Maruichi"),
+    ("山一", "ヤマイチ", "Yamaichi"), ("中央", "チュウオウ", "Chuo"), ("第一", "ダイイチ", "Daiichi"),
+    ("平和", "ヘイワ", "Heiwa"), ("明星", "ミョウジョウ", "Myojo"), ("白鳥", "シラトリ", "Shiratori"),
+    ("青葉", "アオバ", "Aoba"), ("若葉", "ワカバ", "Wakaba"), ("清流", "セイリュウ", "Seiryu"),
+    ("双葉", "フタバ", "Futaba"), ("高砂", "タカサゴ", "Takasago"), ("栄光", "エイコウ", "Eiko"),
+    ("信和", "シンワ", "Shinwa"), ("誠和", "セイワ", "Seiwa"), ("北辰", "ホクシン", "Hokushin"),
+    ("アルファ", "アルファ", "Alpha"), ("ネクスト", "ネクスト", "Next"), ("テクノ", "テクノ", "Techno"),
+    ("ミライ", "ミライ", "Mirai"), ("アクシス", "アクシス", "Axis"), ("ステラ", "ステラ", "Stella"),
+]  # fmt: skip
+
+# Business words by field: (kanji, kana, English; English is romaji where companies keep it so)
+BUSINESS_WORDS: dict[str, list[tuple[str, str, str]]] = {
+    "manufacturing": [
+        ("精工", "セイコウ", "Seiko"), ("精機", "セイキ", "Seiki"), ("工業", "コウギョウ", "Kogyo"),
+        ("製作所", "セイサクショ", "Seisakusho"), ("技研", "ギケン", "Giken"), ("工機", "コウキ", "Koki"),
+        ("鉄工所", "テッコウショ", "Iron Works"), ("金属", "キンゾク", "Kinzoku"), ("機械", "キカイ", "Machinery"),
+        ("精密", "セイミツ", "Precision"), ("樹脂", "ジュシ", "Jushi"), ("金型", "カナガタ", "Mold"),
+        ("工作所", "コウサクショ", "Kosakusho"), ("精研", "セイケン", "Seiken"), ("産業", "サンギョウ", "Sangyo"),
+        ("興業", "コウギョウ", "Kogyo"), ("機工", "キコウ", "Kiko"), ("製造", "セイゾウ", "Manufacturing"),
+        ("熱処理", "ネツショリ", "Heat Treatment"), ("メッキ工業", "メッキコウギョウ", "Plating"),
+        ("精密工業", "セイミツコウギョウ", "Precision Industries"), ("技術工業", "ギジュツコウギョウ", "Engineering"),
+    ],
+    "it": [
+        ("情報システム", "ジョウホウシステム", "Information Systems"), ("ソフトウェア", "ソフトウェア", "Software"),
+        ("システムズ", "システムズ", "Systems"), ("データ", "データ", "Data"), ("ネットワークス", "ネットワークス", "Networks"),
+        ("電算", "デンサン", "Densan"), ("ソリューションズ", "ソリューションズ", "Solutions"),
+    ],
+    "life-science": [
+        ("バイオ", "バイオ", "Bio"), ("製薬", "セイヤク", "Pharmaceutical"), ("化学", "カガク", "Chemical"),
+        ("ファーマ", "ファーマ", "Pharma"), ("ライフテック", "ライフテック", "Lifetech"),
+        ("生化学", "セイカガク", "Biochemical"),
+    ],
+    "environment": [
+        ("環境技研", "カンキョウギケン", "Kankyo Giken"), ("エコテック", "エコテック", "Ecotech"),
+        ("環境開発", "カンキョウカイハツ", "Environmental Development"), ("リサイクル", "リサイクル", "Recycle"),
+        ("水処理", "ミズショリ", "Water Treatment"),
+    ],
+    "nanotech-materials": [
+        ("化成", "カセイ", "Kasei"), ("マテリアル", "マテリアル", "Material"), ("セラミックス", "セラミックス", "Ceramics"),
+        ("化工", "カコウ", "Kako"), ("素材", "ソザイ", "Materials"),
+    ],
+    "energy": [
+        ("電機", "デンキ", "Denki"), ("エナジー", "エナジー", "Energy"), ("電設", "デンセツ", "Densetsu"),
+    ],
+    "optronics": [
+        ("光学", "コウガク", "Optical"), ("光電", "コウデン", "Koden"), ("フォトニクス", "フォトニクス", "Photonics"),
+        ("オプト", "オプト", "Opto"),
+    ],
+    "medical-welfare": [
+        ("医科器械", "イカキカイ", "Medical Instruments"), ("メディカル", "メディカル", "Medical"),
+        ("福祉機器", "フクシキキ", "Welfare Equipment"),
+    ],
+    "food-agriculture": [
+        ("食品", "ショクヒン", "Foods"), ("醸造", "ジョウゾウ", "Brewery"), ("農産", "ノウサン", "Agri Products"),
+        ("水産", "スイサン", "Suisan"),
+    ],
+    "semiconductors": [
+        ("電子", "デンシ", "Electronics"), ("半導体", "ハンドウタイ", "Semiconductor"), ("デバイス", "デバイス", "Devices"),
+    ],
+    "robotics": [("ロボティクス", "ロボティクス", "Robotics"), ("メカトロ", "メカトロ", "Mechatronics")],
+    "sensing": [("計器", "ケイキ", "Keiki"), ("測器", "ソッキ", "Sokki"), ("計測", "ケイソク", "Measurement")],
+    "automotive": [("工業", "コウギョウ", "Kogyo"), ("精工", "セイコウ", "Seiko"), ("発條", "ハツジョウ", "Spring")],
+    "marine-bio": [("水産", "スイサン", "Suisan"), ("マリンバイオ", "マリンバイオ", "Marine Bio")],
+    "fuel-cells": [("電機", "デンキ", "Denki"), ("エナジー", "エナジー", "Energy")],
+    "biomass": [("林産", "リンサン", "Forest Products"), ("エコテック", "エコテック", "Ecotech")],
+}
+
+# JSIC Rev.13 major groups typical of each field
+FIELD_INDUSTRIES: dict[str, list[str]] = {
+    "manufacturing": ["24", "25", "26", "27", "18", "22", "23", "32"],
+    "it": ["39", "40", "37", "30"],
+    "life-science": ["16", "09", "71", "27"],
+    "environment": ["88", "26", "16", "74"],
+    "nanotech-materials": ["16", "21", "23", "18"],
+    "energy": ["29", "33", "26"],
+    "optronics": ["27", "28", "30"],
+    "medical-welfare": ["27", "29", "32"],
+    "food-agriculture": ["09", "10", "01"],
+    "semiconductors": ["28", "29", "26"],
+    "robotics": ["26", "29", "25"],
+    "sensing": ["27", "28", "29"],
+    "automotive": ["31", "24", "19"],
+    "marine-bio": ["09", "04", "16"],
+    "fuel-cells": ["29", "16"],
+    "biomass": ["12", "88"],
+}
+
+# Research keywords by field: (Japanese, English)
+KEYWORDS: dict[str, list[tuple[str, str]]] = {
+    "life-science": [
+        ("糖鎖工学", "glycotechnology"), ("再生医療", "regenerative medicine"), ("ゲノム解析", "genome analysis"),
+        ("プロテオミクス", "proteomics"), ("創薬スクリーニング", "drug screening"), ("抗体医薬", "antibody drugs"),
+        ("組織工学", "tissue engineering"), ("機能性食品", "functional foods"), ("免疫アレルギー", "immunology and allergy"),
+        ("希少糖", "rare sugars"), ("バイオインフォマティクス", "bioinformatics"), ("細胞培養", "cell culture"),
+    ],
+    "it": [
+        ("組込みソフトウェア", "embedded software"), ("情報セキュリティ", "information security"),
+        ("音声認識", "speech recognition"), ("画像処理", "image processing"), ("ネットワーク制御", "network control"),
+        ("情報家電", "home information appliances"), ("IP電話", "internet voice communication"),
+        ("データマイニング", "data mining"), ("ヒューマンインタフェース", "human interface"),
+    ],
+    "environment": [
+        ("廃棄物リサイクル", "waste recycling"), ("水質浄化", "water purification"), ("微生物分解", "microbial degradation"),
+        ("土壌浄化", "soil remediation"), ("ライフサイクルアセスメント", "life cycle assessment"),
+        ("廃油燃料化", "waste oil to fuel"), ("環境計測", "environmental monitoring"),
+    ],
+    "nanotech-materials": [
+        ("ナノ粒子", "nanoparticles"), ("薄膜形成", "thin film deposition"), ("カーボンナノチューブ", "carbon nanotubes"),
+        ("機能性セラミックス", "functional ceramics"), ("表面改質", "surface modification"), ("高分子材料", "polymer materials"),
+        ("微細加工", "microfabrication"), ("複合材料", "composite materials"),
+    ],
+    "energy": [
+        ("二次電池", "rechargeable batteries"), ("太陽電池", "solar cells"), ("省エネルギー制御", "energy-saving control"),
+        ("パワーエレクトロニクス", "power electronics"), ("分散型電源", "distributed power generation"),
+    ],
+    "manufacturing": [
+        ("精密切削", "precision cutting"), ("金型設計", "die and mould design"), ("塑性加工", "plastic working"),
+        ("レーザー加工", "laser processing"), ("精密研削", "precision grinding"), ("溶接技術", "welding technology"),
+        ("生産管理", "production management"), ("歯車設計", "gear design"), ("表面処理", "surface treatment"),
+    ],
+    "optronics": [
+        ("光センシング", "optical sensing"), ("半導体レーザー", "semiconductor lasers"), ("イメージング", "imaging"),
+        ("光通信", "optical communication"), ("光計測", "optical metrology"), ("赤外線検出", "infrared detection"),
+    ],
+    "medical-welfare": [
+        ("医療機器", "medical devices"), ("手術支援ロボット", "surgical robotics"), ("福祉機器", "assistive devices"),
+        ("生体計測", "biosignal measurement"), ("リハビリテーション工学", "rehabilitation engineering"),
+        ("診断デバイス", "diagnostic devices"),
+    ],
+    "food-agriculture": [
+        ("食品加工", "food processing"), ("発酵技術", "fermentation technology"), ("機能性成分", "bioactive compounds"),
+        ("農産物品質評価", "crop quality assessment"), ("食品安全", "food safety"), ("醸造", "brewing"),
+    ],
+    "semiconductors": [
+        ("システムLSI設計", "system LSI design"), ("半導体検査", "semiconductor inspection"), ("MEMS", "MEMS"),
+        ("回路設計", "circuit design"), ("低消費電力設計", "low-power design"), ("実装技術", "packaging technology"),
+    ],
+    "robotics": [
+        ("ロボット制御", "robot control"), ("メカトロニクス", "mechatronics"), ("自律移動", "autonomous navigation"),
+        ("アクチュエータ", "actuators"), ("生活支援ロボット", "service robots"),
+    ],
+    "marine-bio": [
+        ("海洋微生物", "marine microorganisms"), ("水産資源", "fishery resources"), ("海藻利用", "seaweed utilisation"),
+        ("サケ頭部由来成分", "compounds from salmon heads"),
+    ],
+    "sensing": [
+        ("センサネットワーク", "sensor networks"), ("高感度検出", "high-sensitivity detection"),
+        ("計測制御", "measurement and control"), ("ユビキタス生体計測", "ubiquitous biosignal sensing"),
+    ],
+    "automotive": [
+        ("車載電子", "automotive electronics"), ("軽量化", "weight reduction"), ("ステアリング機構", "steering mechanisms"),
+        ("精密歯車", "precision gears"),
+    ],
+    "fuel-cells": [("燃料電池", "fuel cells"), ("水素貯蔵", "hydrogen storage"), ("触媒", "catalysts")],
+    "biomass": [("木質バイオマス", "woody biomass"), ("バイオ燃料", "biofuels"), ("秋田スギ", "Akita cedar")],
+}
+
+# What companies offer, by field: (Japanese, English)
+CAPABILITIES: dict[str, list[tuple[str, str]]] = {
+    "manufacturing": [
+        ("精密切削加工（公差±2µm）と5軸マシニングによる小ロット試作", "precision machining to ±2 µm and 5-axis prototyping in small lots"),
+        ("プレス金型の設計・製作と量産立ち上げ支援", "design and build of press dies and support for mass-production start-up"),
+        ("高精度ベアリングギアの設計と製造", "design and manufacture of high-precision bearing gears"),
+        ("アルミ・チタンの精密溶接と表面処理", "precision welding and surface treatment of aluminium and titanium"),
+        ("治具・省力化装置の受託開発", "contract development of jigs and labour-saving machines"),
+        ("樹脂成形品の設計から量産まで一貫対応", "plastic moulded parts from design to volume production"),
+    ],
+    "it": [
+        ("組込みソフトウェアの受託開発（情報家電・車載）", "contract development of embedded software for home appliances and vehicles"),
+        ("情報セキュリティ診断と対策システムの構築", "information security audits and protective systems"),
+        ("業務システムとWebアプリケーションの開発", "business systems and web applications"),
+        ("IP電話・音声通信ソフトウェア", "internet voice communication software"),
+        ("画像認識エンジンとその応用開発", "image recognition engines and their applications"),
+    ],
+    "life-science": [
+        ("遺伝子の迅速大量解析の受託サービス", "contract service for quick mass gene analysis"),
+        ("機能性素材（コンドロイチン硫酸等）の抽出・精製", "extraction and purification of functional materials such as chondroitin sulfate"),
+        ("細胞培養・再生医療用材料の開発", "materials for cell culture and regenerative medicine"),
+        ("創薬候補化合物の合成とスクリーニング", "synthesis and screening of drug candidates"),
+        ("タンパク質の高感度分析用部品", "parts for high-sensitivity protein analysis"),
+    ],
+    "environment": [
+        ("廃油を低コストで燃料化する装置", "low-cost equipment converting waste oil into fuel"),
+        ("微生物を利用した排水処理システム", "wastewater treatment with microorganisms"),
+        ("産業廃棄物のリサイクル技術とプラント設計", "industrial waste recycling technology and plant design"),
+        ("土壌・地下水の浄化工事", "soil and groundwater remediation"),
+    ],
+    "nanotech-materials": [
+        ("ナノ粒子の合成と分散技術", "synthesis and dispersion of nanoparticles"),
+        ("次世代DVD用微細凹凸形成（80nm以下）の表面処理装置", "surface treatment equipment forming features under 80 nm for next-generation DVDs"),
+        ("環境調和型セラミックスの開発・製造", "development and manufacture of environment-friendly ceramics"),
+        ("機能性薄膜の受託成膜", "contract deposition of functional thin films"),
+    ],
+    "energy": [
+        ("リチウム二次電池用部材の開発", "components for lithium rechargeable batteries"),
+        ("省エネルギー型制御盤の設計・製造", "design and manufacture of energy-saving control panels"),
+        ("小型太陽光発電システムの施工", "installation of small photovoltaic systems"),
+    ],
+    "optronics": [
+        ("光センサと計測モジュールの開発", "optical sensors and measurement modules"),
+        ("レンズ・光学部品の精密加工", "precision machining of lenses and optical parts"),
+        ("赤外線イメージング装置", "infrared imaging equipment"),
+    ],
+    "medical-welfare": [
+        ("医療機器の受託設計とISO 13485に沿った製造", "contract design of medical devices and ISO 13485 manufacturing"),
+        ("次亜塩素酸ナトリウム活性化による洗浄殺菌装置", "washing and sterilising equipment activating sodium hypochlorite"),
+        ("介護・福祉機器の開発", "development of care and welfare equipment"),
+    ],
+    "food-agriculture": [
+        ("地域農水産物を用いた機能性食品の開発", "functional foods from regional farm and fishery products"),
+        ("発酵・醸造技術による食品素材", "food ingredients from fermentation and brewing"),
+        ("食品の品質・安全性評価", "food quality and safety testing"),
+    ],
+    "semiconductors": [
+        ("高集積・超微細LSIの検査装置", "inspection instruments for highly integrated, ultrafine LSI"),
+        ("システムLSIの設計受託", "contract system LSI design"),
+        ("半導体製造装置用部品の精密加工", "precision parts for semiconductor manufacturing equipment"),
+    ],
+    "robotics": [
+        ("産業用ロボットのシステムインテグレーション", "system integration of industrial robots"),
+        ("小型アクチュエータとその制御", "small actuators and their control"),
+    ],
+    "sensing": [
+        ("高感度センサの設計・製造", "design and manufacture of high-sensitivity sensors"),
+        ("計測・検査装置の受託開発", "contract development of measurement and inspection equipment"),
+    ],
+    "automotive": [
+        ("ステアリング用ギアモジュール", "gear modules for steering systems"),
+        ("自動車部品のプレス・溶接", "pressing and welding of automotive parts"),
+    ],
+    "marine-bio": [
+        ("海洋生物由来素材の抽出", "extraction of materials from marine organisms"),
+        ("水産加工副産物の有効利用", "use of by-products of fish processing"),
+    ],
+    "fuel-cells": [("燃料電池用セパレータの加工", "machining of fuel cell separators")],
+    "biomass": [("木質バイオマスの燃料化", "fuel from woody biomass")],
+}
+
+# Departments of generated universities by field: (Japanese, English)
+DEPARTMENTS: dict[str, tuple[str, str]] = {
+    "life-science": ("大学院医学系研究科", "Graduate School of Medicine"),
+    "it": ("大学院情報科学研究科", "Graduate School of Information Science"),
+    "environment": ("大学院環境科学研究科", "Graduate School of Environmental Science"),
+    "nanotech-materials": ("大学院工学研究科 材料工学専攻", "Graduate School of Engineering, Materials Science"),
+    "energy": ("大学院工学研究科 電気工学専攻", "Graduate School of Engineering, Electrical Engineering"),
+    "manufacturing": ("大学院工学研究科 機械工学専攻", "Graduate School of Engineering, Mechanical Engineering"),
+    "optronics": ("電子工学研究所", "Research Institute of Electronics"),
+    "medical-welfare": ("医工学研究センター", "Center for Medical Engineering"),
+    "food-agriculture": ("農学部", "Faculty of Agriculture"),
+    "semiconductors": ("大学院システム情報科学研究院", "Graduate School of Information Science and Electrical Engineering"),
+    "robotics": ("大学院工学研究科 機械システム専攻", "Graduate School of Engineering, Mechanical Systems"),
+    "marine-bio": ("水産学部", "Faculty of Fisheries"),
+    "sensing": ("大学院工学研究科 計測工学専攻", "Graduate School of Engineering, Measurement Engineering"),
+    "automotive": ("大学院工学研究科 機械工学専攻", "Graduate School of Engineering, Mechanical Engineering"),
+    "fuel-cells": ("燃料電池研究センター", "Fuel Cell Research Center"),
+    "biomass": ("農学部 森林科学科", "Faculty of Agriculture, Forest Science"),
+}
+
+# Invented place-like names for generated institutions: first and second parts (kanji, kana, romaji)
+PLACE_FIRST: list[tuple[str, str, str]] = [
+    ("青", "アオ", "Ao"), ("若", "ワカ", "Waka"), ("白", "シラ", "Shira"), ("星", "ホシ", "Hoshi"),
+    ("桜", "サクラ", "Sakura"), ("緑", "ミドリ", "Midori"), ("朝", "アサ", "Asa"), ("光", "ヒカリ", "Hikari"),
+    ("晴", "ハレ", "Hare"), ("瑞", "ミズ", "Mizu"), ("楓", "カエデ", "Kaede"), ("澄", "スミ", "Sumi"),
+    ("天", "アマ", "Ama"), ("雪", "ユキ", "Yuki"), ("月", "ツキ", "Tsuki"), ("風", "カゼ", "Kaze"),
+]  # fmt: skip
+PLACE_SECOND: list[tuple[str, str, str]] = [
+    ("峰", "ミネ", "mine"), ("川", "カワ", "kawa"), ("丘", "オカ", "oka"), ("原", "ハラ", "hara"),
+    ("野", "ノ", "no"), ("浜", "ハマ", "hama"), ("台", "ダイ", "dai"), ("里", "サト", "sato"),
+    ("森", "モリ", "mori"), ("沢", "サワ", "sawa"), ("崎", "サキ", "saki"),
+]  # fmt: skip
+
+# Institution patterns: (kind, Japanese suffix, kana suffix, English pattern with {place})
+UNIVERSITY_PATTERNS = [
+    ("大学", "ダイガク", "{place} University"),
+    ("工業大学", "コウギョウダイガク", "{place} Institute of Technology"),
+    ("科学技術大学", "カガクギジュツダイガク", "{place} University of Science and Technology"),
+    ("医科大学", "イカダイガク", "{place} Medical University"),
+    ("情報大学", "ジョウホウダイガク", "{place} University of Information Sciences"),
+    ("農業大学", "ノウギョウダイガク", "{place} University of Agriculture"),
+]
+TECHNICAL_COLLEGE_PATTERN = ("工業高等専門学校", "コウギョウコウトウセンモンガッコウ", "{place} National College of Technology")
+PUBLIC_RESEARCH_PATTERNS = [
+    ("産業技術研究所", "サンギョウギジュツケンキュウショ", "{place} Industrial Technology Research Institute"),
+    ("先端技術研究センター", "センタンギジュツケンキュウセンター", "{place} Advanced Technology Research Center"),
+    ("工業技術センター", "コウギョウギジュツセンター", "{place} Industrial Technology Center"),
+    ("食品研究所", "ショクヒンケンキュウショ", "{place} Food Research Institute"),
+]
+SUPPORT_PATTERNS = {
+    "support_org": [
+        ("産業振興財団", "サンギョウシンコウザイダン", "{place} Industrial Promotion Foundation"),
+        ("産学官連携推進機構", "サンガクカンレンケイスイシンキコウ", "{place} Industry-Academia-Government Collaboration Organization"),
+    ],
+    "incubator": [
+        ("インキュベーションセンター", "インキュベーションセンター", "{place} Incubation Center"),
+        ("ビジネスインキュベータ", "ビジネスインキュベータ", "{place} Business Incubator"),
+    ],
+    "financial": [
+        ("信用金庫", "シンヨウキンコ", "{place} Shinkin Bank"),
+        ("銀行", "ギンコウ", "Bank of {place}"),
+        ("信用組合", "シンヨウクミアイ", "{place} Credit Cooperative"),
+    ],
+    "venture_capital": [("キャピタル株式会社", "キャピタル", "{place} Capital Co., Ltd.")],
+    "tlo": [("ティー・エル・オー株式会社", "ティーエルオー", "{place} TLO Co., Ltd.")],
+    "testing_lab": [("試験検査センター", "シケンケンサセンター", "{place} Testing and Inspection Center")],
+    "chamber": [("商工会", "ショウコウカイ", "{place} Society of Commerce and Industry")],
+}
+PROFESSIONAL_PATTERNS = [
+    ("特許事務所", "トッキョジムショ", "{name} Patent Office"),
+    ("法律事務所", "ホウリツジムショ", "{name} Law Office"),
+    ("会計事務所", "カイケイジムショ", "{name} Accounting Office"),
+]
+TRADING_WORDS = [("商事", "ショウジ", "Shoji"), ("商会", "ショウカイ", "Shokai"), ("物産", "ブッサン", "Bussan")]
+
+RESEARCHER_TITLES = [
+    ("教授", "Professor"), ("准教授", "Associate Professor"), ("講師", "Lecturer"), ("助教", "Assistant Professor"),
+]
+INSTITUTE_TITLES = [("主任研究員", "Senior Researcher"), ("研究員", "Researcher"), ("研究部長", "Head of Research")]
+COMPANY_TITLES = [
+    ("技術部長", "General Manager, Engineering"), ("開発課長", "Manager, Development Section"),
+    ("主任技師", "Chief Engineer"), ("製造部長", "General Manager, Production"), ("営業部長", "General Manager, Sales"),
+]  # fmt: skip
+PRESIDENT_TITLE = ("代表取締役社長", "President and CEO")
+SUPPORT_TITLES = {
+    "support_org": [("産学官連携コーディネータ", "Industry-Academia-Government Coordinator")],
+    "incubator": [("インキュベーションマネージャ", "Incubation Manager")],
+    "financial": [("法人営業部 課長", "Manager, Corporate Banking")],
+    "venture_capital": [("投資部長", "Head of Investment")],
+    "tlo": [("技術移転マネージャ", "Technology Transfer Manager")],
+    "testing_lab": [("主任技師", "Chief Engineer")],
+    "chamber": [("経営指導員", "Business Adviser")],
+    "professional_firm": [("弁理士", "Patent Attorney"), ("弁護士", "Attorney"), ("公認会計士", "Certified Public Accountant")],
+    "trading_firm": [("営業部長", "General Manager, Sales")],
+}
+# (position kind, Japanese title, English title)
+HQ_TITLES = {
+    "president": ("本部長", "President"),
+    "program_director": ("事業総括", "Program Director"),
+    "research_director": ("研究統括", "Research Director"),
+    "coordinator": ("科学技術コーディネータ", "Science and Technology Coordinator"),
+    "incubation_manager": ("インキュベーションマネージャ", "Incubation Manager"),
+    "adviser": ("アドバイザー（弁理士）", "Adviser (patent attorney)"),
+}

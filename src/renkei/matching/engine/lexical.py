@@ -1,0 +1,191 @@
+"""BM25 over analysed terms (bm25s), with cheap incremental updates.
+
+The index keeps every document's term ids (after field weighting). bm25s precomputes a
+term × document score matrix, whose idf and length normalisation depend on the whole
+collection, so a change cannot be patched into it exactly. Instead:
+
+1. ``add``/``remove`` update the cached term ids and document frequencies at once and mark
+   the matrix stale; removed documents are masked out immediately.
+2. The next ``scores`` call (or ``refresh``) rebuilds the matrix from the cached term ids:
+   no re-analysis, a few seconds per 100k documents (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+VOCAB_FILE = "lexical_vocab.json"
+TERMS_FILE = "lexical_terms.npz"
+
+
+class LexicalIndex:
+    """BM25 scores over positions 0..n-1 (the owning index maps positions to document ids)."""
+
+    def __init__(self, *, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self.vocab: dict[str, int] = {}
+        self.df: list[int] = []
+        self.terms: list[np.ndarray | None] = []  # term ids per position; None = removed
+        self.n_alive = 0
+        self._bm25 = None
+        self._stale = True
+
+    # ---- updates ----
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def _ids(self, keys: Iterable[str], *, grow: bool) -> list[int]:
+        ids = []
+        vocab = self.vocab
+        for key in keys:
+            term_id = vocab.get(key)
+            if term_id is None:
+                if not grow:
+                    continue
+                term_id = vocab[key] = len(vocab)
+                self.df.append(0)
+            ids.append(term_id)
+        return ids
+
+    def add(self, weighted_keys: Sequence[str]) -> int:
+        """Append one document's (already field-weighted) term keys; return its position."""
+        ids = np.asarray(self._ids(weighted_keys, grow=True), dtype=np.int32)
+        for term_id in np.unique(ids):
+            self.df[term_id] += 1
+        self.terms.append(ids)
+        self.n_alive += 1
+        self._stale = True
+        return len(self.terms) - 1
+
+    def remove(self, position: int) -> None:
+        ids = self.terms[position]
+        if ids is None:
+            return
+        for term_id in np.unique(ids):
+            self.df[term_id] -= 1
+        self.terms[position] = None
+        self.n_alive -= 1
+        self._stale = True
+
+    @property
+    def alive(self) -> np.ndarray:
+        return np.fromiter((t is not None for t in self.terms), dtype=bool, count=len(self.terms))
+
+    def refresh(self) -> None:
+        """Rebuild the BM25 matrix from the cached term ids if anything changed.
+
+        The term × document matrix is built here with numpy (one sort of (term, doc) pairs)
+        in bm25s's CSC layout, and bm25s scores queries against it. Building through bm25s's
+        own ``index`` would turn every term id into a Python int: several GB at a million
+        documents. Scores equal bm25s's Lucene variant, with idf and average length taken
+        over the live documents only.
+        """
+        if not self._stale:
+            return
+        import bm25s
+
+        retriever = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+        retriever.scores = bm25_matrix(self.terms, max(len(self.vocab), 1), k1=self.k1, b=self.b)
+        retriever.vocab_dict = {}
+        retriever.nonoccurrence_array = None
+        self._bm25 = retriever
+        self._stale = False
+
+    # ---- scoring ----
+    def query_ids(self, keys: Iterable[str], *, unique: bool = False) -> np.ndarray:
+        ids = self._ids(keys, grow=False)
+        if unique:
+            ids = list(dict.fromkeys(ids))
+        return np.asarray(ids, dtype=np.int32)
+
+    def scores(self, query_ids: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every position for the query term ids (0 where masked out)."""
+        self.refresh()
+        n = len(self.terms)
+        if self._bm25 is None or len(query_ids) == 0 or n == 0:
+            return np.zeros(n, dtype=np.float32)
+        scores = self._bm25.get_scores_from_ids(query_ids)
+        if mask is not None:
+            scores = scores * mask
+        return scores
+
+    def idf(self, key: str) -> float:
+        """Lucene-style idf of a term key (0 for an unknown term)."""
+        term_id = self.vocab.get(key)
+        if term_id is None or self.n_alive == 0:
+            return 0.0
+        df = self.df[term_id]
+        return float(np.log(1 + (self.n_alive - df + 0.5) / (df + 0.5)))
+
+    # ---- persistence ----
+    def save(self, directory: Path) -> None:
+        keys = [""] * len(self.vocab)
+        for key, term_id in self.vocab.items():
+            keys[term_id] = key
+        (directory / VOCAB_FILE).write_text(
+            json.dumps({"k1": self.k1, "b": self.b, "terms": keys}, ensure_ascii=False), encoding="utf-8"
+        )
+        lengths = np.array([-1 if t is None else len(t) for t in self.terms], dtype=np.int64)
+        flat = np.concatenate([t for t in self.terms if t is not None] or [np.zeros(0, np.int32)])
+        np.savez(directory / TERMS_FILE, lengths=lengths, flat=flat.astype(np.int32))
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        meta = json.loads((directory / VOCAB_FILE).read_text(encoding="utf-8"))
+        index = cls(k1=meta["k1"], b=meta["b"])
+        index.vocab = {key: i for i, key in enumerate(meta["terms"])}
+        index.df = [0] * len(index.vocab)
+        with np.load(directory / TERMS_FILE, allow_pickle=False) as arrays:
+            lengths, flat = arrays["lengths"], arrays["flat"]
+        position = 0
+        df = np.zeros(len(index.vocab), dtype=np.int64)
+        for length in lengths.tolist():
+            if length < 0:
+                index.terms.append(None)
+                continue
+            ids = flat[position : position + length]
+            position += length
+            index.terms.append(ids)
+            index.n_alive += 1
+            df[np.unique(ids)] += 1
+        index.df = df.tolist()
+        return index
+
+
+def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, b: float) -> dict:
+    """Lucene BM25 weights as a CSC matrix (rows = terms, columns = document positions).
+
+    1. Pair every term occurrence with its document; sort the pairs as term * n_docs + doc,
+       so the unique pairs come out already in CSC order, with their counts as tf.
+    2. idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); tf part = tf / (tf + k1 (1 - b + b dl / avgdl)).
+    """
+    n_docs = len(terms)
+    lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=n_docs)
+    alive = np.fromiter((t is not None for t in terms), dtype=bool, count=n_docs)
+    n_alive = int(alive.sum())
+    avgdl = float(lengths[alive].mean()) if n_alive and lengths[alive].sum() else 1.0
+    present = [t for t in terms if t is not None and len(t)]
+    if not present:
+        return {
+            "data": np.zeros(0, np.float32),
+            "indices": np.zeros(0, np.int32),
+            "indptr": np.zeros(n_vocab + 1, np.int64),
+            "num_docs": n_docs,
+        }
+    pair = np.concatenate(present).astype(np.int64) * n_docs
+    pair += np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    pair, tf = np.unique(pair, return_counts=True)
+    term, doc = np.divmod(pair, n_docs)
+    del pair
+    per_term = np.bincount(term, minlength=n_vocab)
+    idf = np.log1p((n_alive - per_term + 0.5) / (per_term + 0.5))
+    norm = k1 * (1 - b + b * lengths[doc] / avgdl)
+    data = (idf[term] * (tf / (tf + norm))).astype(np.float32)
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(per_term, out=indptr[1:])
+    return {"data": data, "indices": doc.astype(np.int32), "indptr": indptr, "num_docs": n_docs}

@@ -1,8 +1,33 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
+from django.utils import translation
 
 from tests.cast import Cast, build_cast
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The cast's users get passwords; the real hasher would spend over a second on them.
+    Sign-in tests still go through the real authentication path, only with a cheap hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def japanese_by_default():
+    """Code outside a request runs in Japanese unless a test says otherwise. A request under
+    /en/ leaves English active in the thread, which would otherwise leak into the next test."""
+    with translation.override("ja"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Sign-in failure counters and API throttles live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -32,8 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     from django.core.management import execute_from_command_line
 
-    if args[:1] == ["match-batch"]:
-        args[0] = "match_batch"  # Django command names cannot contain hyphens
+    if args and not args[0].startswith("-"):
+        # Django command names cannot contain hyphens; people type `renkei match-batch`.
+        args[0] = args[0].replace("-", "_")
     if args[:1] == ["serve"] and "--dev" in args:
         # Settings are read once, before the command runs: the development server needs
         # DEBUG (plain-HTTP cookies, tracebacks) unless the operator said otherwise.

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "renkei.programs",
     "renkei.accounts",
     "renkei.matching",
+    "renkei.events",
+    "renkei.network",
     "renkei.web",
     "renkei.api",
     "renkei.demo",
@@ -114,6 +116,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("RENKEI_TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True
+# Django 6 makes https the default scheme of URL form fields; renkei opts in now (a typed
+# "example.jp" becomes https://example.jp).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -25,20 +24,6 @@ class SchemaCheckedClient(APIClient):
             response.content,
         )
         return response
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The cast has six users; hashing their passwords with the real hasher costs over a second."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Throttle counters live in the cache; start each test with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -151,3 +151,23 @@ def test_lists_make_the_same_number_of_queries_for_any_number_of_rows(cast, api,
     before = counts()
     _grow(cast, 5)
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "parameter", "hidden", "missing"),
+    [
+        ("/api/memberships/", "organisation", "secret_company_b", 999_999),
+        ("/api/affiliations/", "organisation", "secret_company_b", 999_999),
+        ("/api/affiliations/", "person", "engineer_b", 999_999),
+        ("/api/hq-positions/", "person", "engineer_b", 999_999),
+    ],
+)
+def test_filtering_by_a_hidden_record_answers_as_for_one_that_does_not_exist(
+    cast, api, endpoint, parameter, hidden, missing
+):
+    client = api(cast.participant)
+    for_hidden = client.get(endpoint, {parameter: getattr(cast, hidden).pk})
+    for_missing = client.get(endpoint, {parameter: missing})
+
+    assert for_hidden.status_code == for_missing.status_code == 200
+    assert for_hidden.json()["results"] == for_missing.json()["results"] == []

@@ -279,12 +279,6 @@ class TestPersonForms:
         form = client_for(cast.participant).get(url("person_create")).context["form"]
         assert list(form.fields["organisation"].queryset) == [cast.company_a]
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="directory.services cannot yet add a person together with a first affiliation for non-superusers: "
-        "do_save_affiliation requires can_edit_person, which needs the affiliation to exist (see report).",
-    )
     @pytest.mark.parametrize("role", ["hq_a", "participant"])
     def test_hq_staff_and_participants_add_a_colleague(self, cast, client_for, role):
         data = {

@@ -72,6 +72,10 @@ class PersonFilterSet(django_filters.FilterSet):
 
 
 class AffiliationFilterSet(django_filters.FilterSet):
+    # Plain ids: a choice over every row would confirm that a hidden record exists.
+    person = django_filters.NumberFilter(label=_("Person"))
+    organisation = django_filters.NumberFilter(label=_("Organisation"))
+
     class Meta:
         model = Affiliation
         fields = ["person", "organisation", "is_primary"]

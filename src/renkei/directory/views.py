@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import CharField, F, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
@@ -324,15 +323,6 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title, organisation.get_absolute_url())
 
 
-def _create_person_at(actor, person: Person, fields, affiliation: Affiliation) -> Person:
-    """A new person and their first affiliation, together or not at all."""
-    with transaction.atomic():
-        services.do_save_person(actor, person, fields=fields)
-        affiliation.person = person
-        services.do_save_affiliation(actor, affiliation)
-    return person
-
-
 def person_create(request: HttpRequest) -> HttpResponse:
     if (refused := _signed_in(request)) is not None:
         return refused
@@ -344,11 +334,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        affiliation = Affiliation(
-            organisation=data["organisation"], title_ja=data["title_ja"], title_en=data["title_en"], is_primary=True
-        )
         try:
-            person = _create_person_at(request.user, form.instance, data["fields"], affiliation)
+            person = services.do_create_person(
+                request.user,
+                form.instance,
+                organisation=data["organisation"],
+                fields=data["fields"],
+                title_ja=data["title_ja"],
+                title_en=data["title_en"],
+            )
         except ValidationError as error:
             _forget_unsaved(form.instance)
             attach_errors(form, error)

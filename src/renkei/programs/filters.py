@@ -41,8 +41,13 @@ class ClusterFilterSet(django_filters.FilterSet):
         fields = ["q", "programme", "ministry", "region", "prefecture", "field", "verified"]
 
 
+# Organisations and people are filtered by plain id, not a choice over every row: a "not a valid
+# choice" error would tell a user that a record they may not see exists.
+
+
 class MembershipFilterSet(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.all(), to_field_name="code", label=_("Cluster"))
+    organisation = django_filters.NumberFilter(label=_("Organisation"))
 
     class Meta:
         model = Membership
@@ -51,6 +56,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 class HQPositionFilterSet(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.all(), to_field_name="code", label=_("Cluster"))
+    person = django_filters.NumberFilter(label=_("Person"))
 
     class Meta:
         model = HQPosition

@@ -39,45 +39,51 @@ def do_save_cluster(
     return save_validated(cluster, actor=actor, m2m=m2m)
 
 
-def _check_cluster_child(actor, cluster: Cluster) -> None:
-    access.check_can_edit_cluster(actor, cluster)
+def _check_cluster_child(actor, record) -> None:
+    """The actor must be able to edit the record's cluster, and on an update also the cluster it
+    is stored under now: otherwise HQ staff could pull another cluster's rows into their own."""
+    access.check_can_edit_cluster(actor, record.cluster)
+    if record.pk is not None:
+        stored_cluster_id = type(record).objects.filter(pk=record.pk).values_list("cluster_id", flat=True).first()
+        if stored_cluster_id is not None and stored_cluster_id != record.cluster_id:
+            access.check_can_edit_cluster(actor, Cluster.objects.get(pk=stored_cluster_id))
 
 
 def do_save_membership(actor, membership: Membership) -> Membership:
-    _check_cluster_child(actor, membership.cluster)
+    _check_cluster_child(actor, membership)
     if not visible_organisations(actor).filter(pk=membership.organisation_id).exists():
         raise PermissionDenied("You may not add this organisation.")
     return save_validated(membership, actor=actor)
 
 
 def do_delete_membership(actor, membership: Membership) -> None:
-    _check_cluster_child(actor, membership.cluster)
+    _check_cluster_child(actor, membership)
     with transaction.atomic():
         membership._history_user = actor
         membership.delete()
 
 
 def do_save_position(actor, position: HQPosition) -> HQPosition:
-    _check_cluster_child(actor, position.cluster)
+    _check_cluster_child(actor, position)
     if not visible_people(actor).filter(pk=position.person_id).exists():
         raise PermissionDenied("You may not appoint this person.")
     return save_validated(position, actor=actor)
 
 
 def do_delete_position(actor, position: HQPosition) -> None:
-    _check_cluster_child(actor, position.cluster)
+    _check_cluster_child(actor, position)
     with transaction.atomic():
         position._history_user = actor
         position.delete()
 
 
 def do_save_budget(actor, budget: Budget) -> Budget:
-    _check_cluster_child(actor, budget.cluster)
+    _check_cluster_child(actor, budget)
     return save_validated(budget, actor=actor)
 
 
 def do_delete_budget(actor, budget: Budget) -> None:
-    _check_cluster_child(actor, budget.cluster)
+    _check_cluster_child(actor, budget)
     with transaction.atomic():
         budget._history_user = actor
         budget.delete()

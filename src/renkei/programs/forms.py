@@ -56,7 +56,9 @@ class ServiceErrorsMixin:
 
 def _check_code_is_free(code: str) -> str:
     if code in RESERVED_CODES:
-        raise ValidationError(_("“%(code)s” is reserved for a page address; choose another code."), params={"code": code})
+        raise ValidationError(
+            _("“%(code)s” is reserved for a page address; choose another code."), params={"code": code}
+        )
     return code
 
 
@@ -112,6 +114,7 @@ class ClusterForm(ServiceErrorsMixin, forms.ModelForm):
     promotion_organisation = OrganisationChoiceField(
         queryset=Organisation.objects.none(), required=False, label=_("promotion organisation")
     )
+    website = forms.URLField(required=False, assume_scheme="https", label=_("website"))
 
     class Meta:
         model = Cluster

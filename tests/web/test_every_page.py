@@ -30,9 +30,8 @@ def _page_names(patterns, namespace: str = "") -> list[str]:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             names += _page_names(entry.url_patterns, inner)
-        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.converters:
-            if not getattr(entry.pattern, "_route", "").count("<"):
-                names.append(f"{namespace}{entry.name}")
+        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.regex.groups:
+            names.append(f"{namespace}{entry.name}")
     return sorted(set(names))
 
 

@@ -87,7 +87,7 @@ def main() -> None:
     run(env, "migrate", "-v0")
     run(env, "load_reference")
     run(env, "load_demo", "--scale", args.scale)
-    from_demo = json.loads(run(env, "shell", "-c", LOGIN_LOOKUP))
+    from_demo = json.loads(run(env, "shell", "--no-imports", "-c", LOGIN_LOOKUP))
     token = run(env, "drf_create_token", from_demo["username"]).strip().split()[2]
 
     server = subprocess.Popen([RENKEI, "serve", "--port", str(args.port)], env=env)
@@ -145,9 +145,10 @@ def main() -> None:
 
 LOGIN_LOOKUP = """
 import json
-from renkei.demo.users import demo_logins
-national = next(l for l in demo_logins() if "national" in l[2].lower())
-print(json.dumps({"username": national[0], "password": national[1]}))
+from renkei.accounts.models import RoleKind
+from renkei.demo.users import demo_login
+national = demo_login(RoleKind.NATIONAL_OFFICER)
+print(json.dumps({"username": national.username, "password": national.password}))
 """
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from renkei.core.models import BureauRegion, IndustryClass, Municipality, Prefecture, TechField
+from renkei.core.validators import validate_local_government_code
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 JSIC_REVISION = "13"
@@ -37,11 +39,26 @@ class ReferenceCounts:
         )
 
 
+class ReferenceDataError(ValueError):
+    """A reference file holds a row that cannot be loaded; the message names the file, line and field."""
+
+
 def read_rows(name: str) -> Iterator[dict[str, str]]:
     """The rows of one reference file as dicts of stripped strings."""
+    for _line, row in read_numbered_rows(name):
+        yield row
+
+
+def read_numbered_rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row of one reference file; the header is line 1."""
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            yield {key: (value or "").strip() for key, value in row.items()}
+        reader = csv.DictReader(handle)
+        for row in reader:
+            yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
+
+
+def _bad_row(name: str, line: int, field: str, reason: str) -> ReferenceDataError:
+    return ReferenceDataError(f"{name}, line {line}, field {field!r}: {reason}")
 
 
 @transaction.atomic
@@ -54,8 +71,12 @@ def load_reference() -> ReferenceCounts:
             defaults={"name_ja": row["name_ja"], "name_en": row["name_en"], "sort_order": int(row["sort_order"])},
         )
 
-    prefectures = 0
-    for row in read_rows("prefectures.csv"):
+    prefectures: set[str] = set()
+    for line, row in read_numbered_rows("prefectures.csv"):
+        if row["region"] not in regions:
+            raise _bad_row("prefectures.csv", line, "region", f"unknown bureau region {row['region']!r}")
+        if not (len(row["code"]) == 2 and row["code"].isdigit() and 1 <= int(row["code"]) <= 47):
+            raise _bad_row("prefectures.csv", line, "code", f"{row['code']!r} is not a JIS code 01–47")
         Prefecture.objects.update_or_create(
             code=row["code"],
             defaults={
@@ -65,11 +86,17 @@ def load_reference() -> ReferenceCounts:
                 "region": regions[row["region"]],
             },
         )
-        prefectures += 1
+        prefectures.add(row["code"])
 
     municipalities = 0
-    for row in read_rows("municipalities.csv"):
+    for line, row in read_numbered_rows("municipalities.csv"):
+        try:
+            validate_local_government_code(row["code"])
+        except ValidationError as exc:
+            raise _bad_row("municipalities.csv", line, "code", " ".join(exc.messages)) from exc
         # The first two digits of a local government code are the prefecture's JIS code.
+        if row["code"][:2] not in prefectures:
+            raise _bad_row("municipalities.csv", line, "code", f"no prefecture {row['code'][:2]} in prefectures.csv")
         Municipality.objects.update_or_create(
             code=row["code"],
             defaults={
@@ -83,7 +110,13 @@ def load_reference() -> ReferenceCounts:
 
     # Divisions come before their major groups in the file, so each parent exists when needed.
     industries: dict[str, IndustryClass] = {}
-    for row in read_rows("jsic_rev13.csv"):
+    for line, row in read_numbered_rows("jsic_rev13.csv"):
+        if row["parent_code"] and row["parent_code"] not in industries:
+            raise _bad_row("jsic_rev13.csv", line, "parent_code", f"{row['parent_code']!r} is not listed above it")
+        if row["level"] not in IndustryClass.Level.values:
+            raise _bad_row(
+                "jsic_rev13.csv", line, "level", f"{row['level']!r} is not one of {IndustryClass.Level.values}"
+            )
         industries[row["code"]], _ = IndustryClass.objects.update_or_create(
             revision=JSIC_REVISION,
             code=row["code"],
@@ -105,7 +138,7 @@ def load_reference() -> ReferenceCounts:
 
     return ReferenceCounts(
         regions=len(regions),
-        prefectures=prefectures,
+        prefectures=len(prefectures),
         municipalities=municipalities,
         industries=len(industries),
         fields=fields,

@@ -293,9 +293,9 @@ class PopulationGenerator:
             organisation.founded_on = self.date_between(date(1949, 4, 1), date(2000, 4, 1)).replace(month=4, day=1)
             keywords = rng.sample(vocab.KEYWORDS.get(field_code, []), k=min(3, len(vocab.KEYWORDS.get(field_code, []))))
             if keywords:
-                organisation.capability = (
-                    "研究分野：" + "、".join(ja for ja, _ in keywords) + "\nResearch: " + ", ".join(en for _, en in keywords)
-                )
+                research_ja = "、".join(ja for ja, _ in keywords)
+                research_en = ", ".join(en for _, en in keywords)
+                organisation.capability = f"研究分野：{research_ja}\nResearch: {research_en}"
             organisation.visibility = self.visibility(0.8, 0.2)
         else:
             organisation.industry_id = self.ref.industries[
@@ -312,7 +312,7 @@ class PopulationGenerator:
         ic1 = [spec for spec in self.specs.values() if spec.programme == IC1]
         company_weights = [spec.companies or 0 for spec in ic1]
         academic_weights = [spec.universities or 0 for spec in ic1]
-        for kind, base in POPULATION.items():
+        for kind in POPULATION:
             weights = academic_weights if kind in ACADEMIC_KINDS or kind == K.PUBLIC_RESEARCH else company_weights
             for spec in rng.choices(ic1, weights, k=self.count(kind)):
                 self.add_organisation(kind, spec)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- data tables laid out one record per line (fmt: skip); Japanese text counts double width
 """Real organisations the seed documents name, and the clusters they appear in.
 
 Only what the seeds say is used to place them; kinds, prefectures and municipalities are public

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- data tables laid out one record per line (fmt: skip); Japanese text counts double width
 """The real programmes and their clusters, from the seed documents and the public-record lists.
 
 Two sources, kept apart so readers can weigh them:
@@ -219,7 +220,9 @@ KC_TRIAL_BUDGET = BudgetPlan(1 * OKU, 3, True, "trial region: ¥100 million per 
 KC2_BUDGET = BudgetPlan(
     5 * OKU, 5, True, "phase I typical amount (¥500 million/yr × 5 yrs); the seeds give no phase II figure"
 )
-CITY_AREA_BUDGET = BudgetPlan(1 * OKU, 3, True, "typical amount: about ¥100 million per area per year × 3 years (seeds)")
+CITY_AREA_BUDGET = BudgetPlan(
+    1 * OKU, 3, True, "typical amount: about ¥100 million per area per year × 3 years (seeds)"
+)
 CITY_AREA_ADVANCED_BUDGET = BudgetPlan(
     2 * OKU, 3, True, "発展型: about ¥200 million per year (MEXT outline, formats.md §7), 3 years assumed"
 )
@@ -482,28 +485,73 @@ KC_ENRICHMENT: dict[str, tuple[str, str, list[str], list[str], str, str, bool]] 
 
 CITY_AREA_2002: list[tuple[str, str, str, list[str], list[str], str]] = [
     ("ca2002-tsukuba", "筑波研究学園都市エリア", "Tsukuba Science City Area", ["08"], ["it"], "情報通信"),
-    ("ca2002-osaka-izumi", "大阪／和泉エリア", "Osaka/Izumi Area", ["27"], ["nanotech-materials", "it"],
-     "ナノテク・材料、情報通信"),
+    (
+        "ca2002-osaka-izumi",
+        "大阪／和泉エリア",
+        "Osaka/Izumi Area",
+        ["27"],
+        ["nanotech-materials", "it"],
+        "ナノテク・材料、情報通信",
+    ),
     ("ca2002-kumamoto", "熊本エリア", "Kumamoto Area", ["43"], ["nanotech-materials"], "ナノテク・材料"),
     ("ca2002-okayama-west", "岡山西部エリア", "Okayama-West Area", ["33"], ["manufacturing"], "製造技術"),
     ("ca2002-kiryu-ota", "桐生・太田エリア", "Kiryu-Ota Area", ["10"], ["nanotech-materials"], "ナノテク・材料"),
-    ("ca2002-kasumigaura", "霞ヶ浦南岸新興都市エリア", "Kasumigaura Area", ["08"], ["environment", "energy"],
-     "環境、エネルギー"),
-    ("ca2002-central-shizuoka", "静岡中部エリア", "Central Shizuoka Area", ["22"], ["life-science"], "ライフサイエンス"),
+    (
+        "ca2002-kasumigaura",
+        "霞ヶ浦南岸新興都市エリア",
+        "Kasumigaura Area",
+        ["08"],
+        ["environment", "energy"],
+        "環境、エネルギー",
+    ),
+    (
+        "ca2002-central-shizuoka",
+        "静岡中部エリア",
+        "Central Shizuoka Area",
+        ["22"],
+        ["life-science"],
+        "ライフサイエンス",
+    ),
     ("ca2002-niigata", "新潟エリア", "Niigata Area", ["15"], ["life-science"], "ライフサイエンス"),
     ("ca2002-toyohashi", "豊橋エリア", "Toyohashi Area", ["23"], ["it"], "情報通信"),
-    ("ca2002-shinji-nakaumi", "宍道湖・中海エリア", "Lake Shinji and Lake Nakaumi Area", ["32"], ["environment"], "環境"),
-    ("ca2002-harima", "播磨エリア", "Harima Area", ["28"], ["nanotech-materials", "manufacturing"],
-     "ナノテク・材料、製造技術"),
+    (
+        "ca2002-shinji-nakaumi",
+        "宍道湖・中海エリア",
+        "Lake Shinji and Lake Nakaumi Area",
+        ["32"],
+        ["environment"],
+        "環境",
+    ),
+    (
+        "ca2002-harima",
+        "播磨エリア",
+        "Harima Area",
+        ["28"],
+        ["nanotech-materials", "manufacturing"],
+        "ナノテク・材料、製造技術",
+    ),
     ("ca2002-chiba-tokatsu", "千葉・東葛エリア", "Chiba-Tokatsu Area", ["12"], ["life-science"], "ライフサイエンス"),
     ("ca2002-kagoshima", "鹿児島市エリア", "Kagoshima City Area", ["46"], ["life-science"], "ライフサイエンス"),
     ("ca2002-matsuyama", "松山エリア", "Matsuyama Area", ["38"], ["manufacturing"], "製造技術"),
     ("ca2002-central-oita", "大分県央エリア", "Central Oita Area", ["44"], ["life-science"], "ライフサイエンス"),
     ("ca2002-hachinohe", "八戸エリア", "Hachinohe Area", ["02"], ["energy"], "エネルギー"),
-    ("ca2002-yamagata-yonezawa", "山形・米沢エリア", "Yamagata-Yonezawa Area", ["06"], ["nanotech-materials"],
-     "ナノテク・材料"),
+    (
+        "ca2002-yamagata-yonezawa",
+        "山形・米沢エリア",
+        "Yamagata-Yonezawa Area",
+        ["06"],
+        ["nanotech-materials"],
+        "ナノテク・材料",
+    ),
     ("ca2002-koriyama", "郡山エリア", "Koriyama Area", ["07"], ["life-science"], "ライフサイエンス"),
-    ("ca2002-kitakami", "北上川流域エリア", "Kitakami River Basin Area", ["03"], ["nanotech-materials"], "ナノテク・材料"),
+    (
+        "ca2002-kitakami",
+        "北上川流域エリア",
+        "Kitakami River Basin Area",
+        ["03"],
+        ["nanotech-materials"],
+        "ナノテク・材料",
+    ),
 ]
 
 # --- City Area: program-lists/mext_city_area_partial.csv ---------------------------------------------

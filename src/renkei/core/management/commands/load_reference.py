@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from renkei.core.reference import load_reference
+from renkei.core.reference import ReferenceDataError, load_reference
 
 
 class Command(BaseCommand):
@@ -19,5 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        counts = load_reference()
+        try:
+            counts = load_reference()
+        except ReferenceDataError as exc:
+            raise CommandError(f"The reference data was not loaded (nothing was changed): {exc}") from exc
         self.stdout.write(f"{counts.summary()} ({time.monotonic() - started:.1f} s)")

@@ -116,9 +116,6 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("RENKEI_TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True
-# Django 6 makes https the default scheme of URL form fields; renkei opts in now (a typed
-# "example.jp" becomes https://example.jp).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -1,0 +1,330 @@
+"""The CP-SAT meeting scheduler: optimal, valid, priority-aware, and gentle with announced meetings."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from renkei.events.scheduling import (
+    CONFLICT,
+    NO_AVAILABLE_SLOT,
+    NO_COMMON_SLOT,
+    InstanceError,
+    Meeting,
+    compute_greedy_schedule,
+    compute_schedule,
+)
+
+from .scheduling_helpers import assert_valid_schedule, brute_force_optimum, make_instance
+
+SLOTS = ["09:00", "09:20", "09:40"]
+
+
+def placed(schedule) -> dict[str, tuple[str, str]]:
+    return {meeting.request: (meeting.slot, meeting.table) for meeting in schedule.meetings}
+
+
+def reasons(schedule) -> dict[str, tuple[str, str]]:
+    return {entry.request: (entry.code, entry.reason) for entry in schedule.unscheduled}
+
+
+def test_it_schedules_everyone_when_the_slots_allow_it():
+    instance = make_instance(
+        SLOTS,
+        {"T1": 1},
+        {"a": SLOTS, "b": SLOTS, "c": SLOTS},
+        [("ab", ["a", "b"], 1), ("bc", ["b", "c"], 1), ("ac", ["a", "c"], 1)],
+    )
+    schedule = compute_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    assert len(schedule.meetings) == 3
+    assert {slot for slot, _ in placed(schedule).values()} == set(SLOTS)
+    assert schedule.stats.status == "optimal"
+    assert schedule.stats.objective == schedule.stats.bound == 3
+
+
+def test_a_greedy_first_choice_is_not_the_optimum():
+    # Greedy puts "x" (most constrained first is not enough: equal slots) at 09:00 and loses "y";
+    # the optimum places x at 09:20 so that y fits at 09:00.
+    instance = make_instance(
+        ["09:00", "09:20"],
+        {"T1": 1},
+        {"a": ["09:00", "09:20"], "b": ["09:00", "09:20"], "c": ["09:00"], "d": ["09:20"]},
+        [("x", ["a", "b"], 1), ("y", ["a", "c"], 1), ("z", ["b", "d"], 1)],
+    )
+    schedule = compute_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    assert schedule.stats.objective == brute_force_optimum(instance) == 2
+    assert schedule.stats.status == "optimal"
+
+
+def test_table_capacity_is_meetings_per_slot():
+    people = {f"p{i}": ["09:00"] for i in range(8)}
+    requests = [(f"r{i}", [f"p{2 * i}", f"p{2 * i + 1}"], 1) for i in range(4)]
+    instance = make_instance(["09:00"], {"T1": 2, "T2": 1}, people, requests)
+    schedule = compute_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    assert sorted(table for _, table in placed(schedule).values()) == ["T1", "T1", "T2"]
+    (lost,) = schedule.unscheduled
+    assert lost.code == CONFLICT
+    assert "09:00: all tables are full" in lost.reason
+
+
+def test_higher_priority_wins_a_contested_slot():
+    instance = make_instance(
+        ["09:00"],
+        {"T1": 5},
+        {"a": ["09:00"], "b": ["09:00"], "c": ["09:00"]},
+        [("low", ["a", "b"], 1), ("high", ["a", "c"], 5)],
+    )
+    schedule = compute_schedule(instance)
+
+    assert set(placed(schedule)) == {"high"}
+    code, reason = reasons(schedule)["low"]
+    assert code == CONFLICT
+    assert '09:00: "a" meets in request "high"' in reason
+
+
+def test_one_high_priority_meeting_outweighs_two_low_ones_only_when_it_is_worth_more():
+    # "hub" meets both "x" and "y" in the single slot; the pair x-y conflicts with nothing.
+    def instance_with(priority: int):
+        return make_instance(
+            ["09:00"],
+            {"T1": 5},
+            {"hub": ["09:00"], "x": ["09:00"], "y": ["09:00"], "z": ["09:00"]},
+            [("hub-x", ["hub", "x"], priority), ("x-z", ["x", "z"], 1), ("hub-y", ["hub", "y"], 1)],
+        )
+
+    assert set(placed(compute_schedule(instance_with(3)))) == {"hub-x"}
+    assert set(placed(compute_schedule(instance_with(1)))) == {"x-z", "hub-y"}
+
+
+def test_group_meetings_block_every_member():
+    instance = make_instance(
+        ["09:00", "09:20"],
+        {"T1": 3},
+        {"a": ["09:00"], "b": ["09:00", "09:20"], "c": ["09:00", "09:20"], "d": ["09:20"]},
+        [("abc", ["a", "b", "c"], 2), ("cd", ["c", "d"], 1), ("bc", ["b", "c"], 1)],
+    )
+    schedule = compute_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    assert placed(schedule)["abc"][0] == "09:00"
+    assert schedule.stats.objective == brute_force_optimum(instance) == 3
+
+
+def test_unscheduled_requests_say_why():
+    instance = make_instance(
+        SLOTS,
+        {"T1": 1},
+        {"busy": [], "a": ["09:00"], "b": ["09:40"], "c": ["09:00"], "d": ["09:00"]},
+        [
+            ("r-nobody", ["busy", "a"], 1),
+            ("r-apart", ["a", "b"], 1),
+            ("r-first", ["a", "c"], 2),
+            ("r-lost", ["c", "d"], 1),
+        ],
+    )
+    schedule = compute_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    why = reasons(schedule)
+    assert why["r-nobody"] == (NO_AVAILABLE_SLOT, 'participant "busy" has no available slot')
+    assert why["r-apart"] == (NO_COMMON_SLOT, 'participants "a" and "b" have no available slot in common')
+    assert why["r-lost"][0] == CONFLICT
+    assert (
+        why["r-lost"][1]
+        == 'lost to other meetings: the only common slot is taken (09:00: "c" meets in request "r-first")'
+    )
+
+
+def test_announced_meetings_stay_where_they_are_and_new_requests_fit_around_them():
+    base = {
+        "slots": SLOTS,
+        "tables": {"T1": 1, "T2": 1},
+        "available": {"a": SLOTS, "b": SLOTS, "c": SLOTS, "d": ["09:00"]},
+    }
+    first = compute_schedule(make_instance(**base, requests=[("ab", ["a", "b"], 1), ("cd", ["c", "d"], 1)]))
+    announced = [(m.request, m.slot, m.table) for m in first.meetings]
+
+    # Late changes: "cd" is cancelled, "ac" and "bc" are accepted.
+    late = make_instance(
+        **base,
+        requests=[("ab", ["a", "b"], 1), ("ac", ["a", "c"], 5), ("bc", ["b", "c"], 5)],
+        fixed=announced,
+    )
+    schedule = compute_schedule(late)
+
+    assert_valid_schedule(late, schedule)
+    assert placed(schedule)["ab"] == placed(first)["ab"]
+    assert set(placed(schedule)) == {"ab", "ac", "bc"}
+    assert schedule.dropped_fixed == ("cd",)
+
+
+def test_announced_meetings_move_only_when_moves_are_allowed():
+    # "ab" was announced at 09:00; "ac" (priority 5) can only happen at 09:00.
+    kwargs = {
+        "slots": ["09:00", "09:20"],
+        "tables": {"T1": 1},
+        "available": {"a": ["09:00", "09:20"], "b": ["09:00", "09:20"], "c": ["09:00"]},
+        "requests": [("ab", ["a", "b"], 1), ("ac", ["a", "c"], 5)],
+        "fixed": [("ab", "09:00", "T1")],
+    }
+    pinned = compute_schedule(make_instance(**kwargs))
+    assert placed(pinned) == {"ab": ("09:00", "T1")}
+    assert '09:00: "a" meets in request "ab"' in reasons(pinned)["ac"][1]
+
+    moved = compute_schedule(make_instance(**kwargs, allow_moves=True))
+    assert placed(moved) == {"ac": ("09:00", "T1"), "ab": ("09:20", "T1")}
+
+
+def test_with_moves_allowed_an_announced_meeting_still_takes_place_and_moves_only_for_a_gain():
+    instance = make_instance(
+        ["09:00", "09:20"],
+        {"T1": 1, "T2": 1},
+        {"a": ["09:00", "09:20"], "b": ["09:00", "09:20"], "c": ["09:00"], "d": ["09:00"]},
+        # "ab" could equally sit at 09:00 next to "cd": moving it gains nothing, so it stays.
+        [("ab", ["a", "b"], 1), ("cd", ["c", "d"], 9)],
+        fixed=[("ab", "09:20", "T2")],
+        allow_moves=True,
+    )
+    schedule = compute_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    assert placed(schedule)["ab"] == ("09:20", "T2")  # stayed: moving it would gain nothing
+    assert "cd" in placed(schedule)
+
+
+def test_an_announced_meeting_made_impossible_by_new_availability_is_refused_unless_moves_are_allowed():
+    kwargs = {
+        "slots": ["09:00", "09:20"],
+        "tables": {"T1": 1},
+        "available": {"a": ["09:20"], "b": ["09:00", "09:20"]},
+        "requests": [("ab", ["a", "b"], 1)],
+        "fixed": [("ab", "09:00", "T1")],
+    }
+    with pytest.raises(InstanceError, match=r'fixed\[0\] \(request "ab"\): participant "a" is not available at 09:00'):
+        compute_schedule(make_instance(**kwargs))
+
+    schedule = compute_schedule(make_instance(**kwargs, allow_moves=True))
+    assert placed(schedule) == {"ab": ("09:20", "T1")}
+
+
+def test_the_same_instance_gives_the_same_schedule():
+    instance = make_instance(
+        SLOTS,
+        {"T1": 1, "T2": 2},
+        {f"p{i}": SLOTS[i % 3 :] + SLOTS[: i % 2] for i in range(10)},
+        [(f"r{i}-{j}", [f"p{i}", f"p{j}"], 1 + (i + j) % 3) for i in range(10) for j in range(i + 1, 10, 3)],
+    )
+    first, second = compute_schedule(instance), compute_schedule(instance)
+    assert first.meetings == second.meetings
+    assert first.unscheduled == second.unscheduled
+
+
+def test_a_time_limit_still_returns_a_valid_schedule_with_a_bound():
+    people = [f"p{i}" for i in range(40)]
+    instance = make_instance(
+        SLOTS,
+        {"T1": 2, "T2": 2},
+        dict.fromkeys(people, SLOTS),
+        [(f"r{i}", [people[i], people[(i * 7 + 3) % 40]], 1 + i % 4) for i in range(40) if i != (i * 7 + 3) % 40],
+    )
+    schedule = compute_schedule(instance, time_limit=0.01)
+
+    assert_valid_schedule(instance, schedule)
+    assert schedule.stats.status in {"optimal", "feasible", "greedy"}
+
+
+def test_the_greedy_baseline_follows_the_same_rules():
+    instance = make_instance(
+        ["09:00", "09:20"],
+        {"T1": 1},
+        {"a": ["09:00", "09:20"], "b": ["09:00", "09:20"], "c": ["09:00"], "d": ["09:20"]},
+        [("x", ["a", "b"], 1), ("y", ["a", "c"], 1), ("z", ["b", "d"], 1)],
+        fixed=[("x", "09:00", "T1")],
+    )
+    schedule = compute_greedy_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    assert placed(schedule)["x"] == ("09:00", "T1")
+    assert schedule.stats.status == "greedy"
+
+
+# --- exhaustive search on random small instances --------------------------------------------
+
+
+@st.composite
+def small_instances(draw):
+    slots = [f"s{i}" for i in range(draw(st.integers(1, 3)))]
+    tables = {f"t{i}": draw(st.integers(1, 2)) for i in range(draw(st.integers(1, 2)))}
+    people = [f"p{i}" for i in range(draw(st.integers(2, 5)))]
+    available = {person: draw(st.lists(st.sampled_from(slots), unique=True)) for person in people}
+    requests = []
+    for index in range(draw(st.integers(0, 6))):
+        members = draw(st.lists(st.sampled_from(people), min_size=2, max_size=3, unique=True))
+        requests.append((f"r{index}", members, draw(st.integers(1, 4))))
+    return make_instance(slots, tables, available, requests)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_it_reaches_the_exhaustive_optimum_on_small_instances(instance):
+    optimum = brute_force_optimum(instance)
+    for formulation in ("slot", "table"):
+        schedule = compute_schedule(instance, formulation=formulation)
+        assert_valid_schedule(instance, schedule)
+        assert schedule.stats.status == "optimal"
+        assert schedule.stats.objective == optimum == schedule.stats.bound
+        for entry in schedule.unscheduled:
+            assert entry.code in {NO_AVAILABLE_SLOT, NO_COMMON_SLOT, CONFLICT}
+    greedy = compute_greedy_schedule(instance)
+    assert_valid_schedule(instance, greedy)
+    assert greedy.stats.objective <= optimum
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(), st.booleans(), st.data())
+def test_announced_meetings_are_kept_on_random_late_changes(instance, allow_moves, data):
+    first = compute_schedule(instance)
+    announced = first.meetings
+    if instance.requests:
+        # A cancellation: one request disappears.
+        cancelled = data.draw(st.sampled_from([r.id for r in instance.requests]))
+        late = dataclasses.replace(
+            instance,
+            requests=tuple(r for r in instance.requests if r.id != cancelled),
+            fixed=announced,
+            allow_moves=allow_moves,
+        )
+    else:
+        late = dataclasses.replace(instance, fixed=announced, allow_moves=allow_moves)
+    schedule = compute_schedule(late)
+
+    assert_valid_schedule(late, schedule)
+    still_requested = {r.id for r in late.requests}
+    kept = {m.request: m for m in announced if m.request in still_requested}
+    now = {m.request: m for m in schedule.meetings}
+    assert set(kept) <= set(now), "an announced meeting was dropped"
+    if not allow_moves:
+        assert all(now[request_id] == meeting for request_id, meeting in kept.items())
+    assert schedule.stats.objective >= sum(r.priority for r in late.requests if r.id in kept)
+
+
+def test_meetings_come_out_in_slot_then_table_order():
+    instance = make_instance(
+        SLOTS,
+        {"T2": 1, "T1": 1},
+        dict.fromkeys("abcdef", SLOTS),
+        [("ab", ["a", "b"], 1), ("cd", ["c", "d"], 1), ("ef", ["e", "f"], 1), ("ac", ["a", "c"], 1)],
+    )
+    meetings = compute_schedule(instance).meetings
+    order = [(SLOTS.index(m.slot), ["T2", "T1"].index(m.table)) for m in meetings]
+    assert order == sorted(order)
+    assert all(isinstance(m, Meeting) for m in meetings)

@@ -2,9 +2,19 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from tests.cast import Cast, build_cast
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory):
+    """Indexes and uploads written during the tests go to a directory of their own, never
+    into the data directory of a demo that may sit in the working tree."""
+    data_dir = tmp_path_factory.mktemp("data")
+    with override_settings(DATA_DIR=data_dir, MEDIA_ROOT=data_dir / "media"):
+        yield data_dir
 
 
 @pytest.fixture(autouse=True)

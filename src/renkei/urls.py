@@ -14,5 +14,6 @@ urlpatterns += i18n_patterns(
     path("", include("renkei.web.urls")),
     path("directory/", include("renkei.directory.urls")),
     path("programmes/", include("renkei.programs.urls")),
+    path("matching/", include("renkei.matching.urls")),
     prefix_default_language=True,
 )

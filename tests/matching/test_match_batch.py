@@ -196,3 +196,12 @@ def test_match_uses_the_platform_index_when_there_is_one(settings, tmp_path, emb
     MatchIndex.build(docs, embedder=embedder).save(default_index_dir())
     call_command("match", "fuel cell catalyst", "--top", "1")
     assert "1. 燃料電池の触媒" in capsys.readouterr().out
+
+
+def test_progress_is_shown_on_stderr(files, capsys):
+    docs, queries, tmp = files
+    call_command("match_batch", "--docs", str(docs), "--queries", str(queries), "--out", str(tmp / "p.trec"))
+    err = capsys.readouterr().err
+    for stage in ("analyse", "embed", "rank"):
+        assert stage in err
+    assert "wrote" in err and "24 queries" in err

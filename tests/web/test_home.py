@@ -18,17 +18,6 @@ from renkei.programs.models import Cluster, Membership, Programme
 from renkei.web import dashboard
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def japanese_by_default():
-    with translation.override("ja"):
-        yield
-
-
 @pytest.fixture
 def nation(cast):
     """A second programme in another region, with members in two prefectures, at every

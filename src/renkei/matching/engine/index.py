@@ -82,7 +82,7 @@ class EngineConfig:
     # "first" = one vector of the opening ``dense_chars`` characters.
     dense_strategy: str = "passages"
     pooling: str = "mean"
-    query_pooling: str = "mean"  # "mean" of the query's passages, or "whole"
+    query_pooling: str = "mean"  # "mean" of the query's passages (same cut as documents), or "whole"
     dense_chars: int = 1000
     passage_chars: int = 400
     max_passages: int = 8
@@ -101,6 +101,17 @@ class EngineConfig:
     candidates: int = 1000
     # Score documents in the other language than the query by meaning alone (fusion.py).
     cross_language: bool = True
+
+    def __post_init__(self) -> None:
+        choices = {
+            "dense_strategy": ("passages", "first"),
+            "pooling": ("mean", "max"),
+            "query_pooling": ("mean", "whole"),
+            "fusion": ("maxnorm", "weighted", "rrf"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
 
     def with_overrides(self, **overrides: Any) -> EngineConfig:
         names = {f.name for f in fields(self)}
@@ -191,17 +202,26 @@ class MatchIndex:
         prefix = normalize(doc.title) + ". " if c.dense_title and doc.title else ""
         if c.dense_strategy == "first":
             return [prefix + body[: c.dense_chars]]
-        budget = c.dense_budget_ja if has_japanese(body[:2000]) else c.dense_budget
-        passages: list[str] = []
-        used = 0
-        for start, end in split_passages(body, size=c.passage_chars)[: c.max_passages]:
-            if passages and used + (end - start) > budget:
-                break
-            passages.append(body[start : min(end, start + budget)])
-            used += end - start
-        passages = passages or [""]
+        passages = self.budgeted_passages(body)
         passages[0] = prefix + passages[0]
         return passages
+
+    def budgeted_passages(self, text: str) -> list[str]:
+        """``text`` (normalised) cut into passages at sentence ends, embedded until the budget.
+
+        The budget is ``dense_budget`` characters, ``dense_budget_ja`` for Japanese text, and at
+        most ``max_passages`` passages. Documents and queries go through the same cut.
+        """
+        c = self.config
+        budget = c.dense_budget_ja if has_japanese(text[:2000]) else c.dense_budget
+        passages: list[str] = []
+        used = 0
+        for start, end in split_passages(text, size=c.passage_chars)[: c.max_passages]:
+            if passages and used + (end - start) > budget:
+                break
+            passages.append(text[start : min(end, start + budget)])
+            used += end - start
+        return passages or [""]
 
     def add(self, documents: Iterable[Document], *, progress: Progress | None = None) -> None:
         """Add documents, replacing any with the same id (their old vectors are dropped)."""
@@ -358,8 +378,6 @@ class MatchIndex:
         queries = [normalize(t) for t in texts]
         q_vectors = None
         if mode != "bm25":
-            if progress:
-                progress("embed queries", 0, len(queries))
             q_vectors = self.embed_queries(queries, progress)
         if progress:
             progress("rank", 0, len(queries))
@@ -385,23 +403,27 @@ class MatchIndex:
         return results
 
     def embed_queries(self, queries: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """Query vectors. With ``query_pooling == "mean"`` a query is cut into passages like a
-        document and their vectors averaged (a long need is a profile too); else embedded whole."""
+        """Query vectors (queries already normalised).
+
+        With ``query_pooling == "mean"`` (the default) a query is cut into passages within the
+        same budget as a document and their vectors averaged: a long need is a profile too.
+        With ``"whole"`` each query is embedded as one text (the model reads ~500 tokens).
+        """
         c = self.config
-        if c.query_pooling != "mean":
-            return self.embedder.encode(
-                queries, progress=(lambda n: progress("embed queries", n, None)) if progress else None
-            )
-        texts: list[str] = []
-        counts: list[int] = []
-        for query in queries:
-            spans = split_passages(query, size=c.passage_chars)[: c.max_passages] or [(0, len(query))]
-            texts.extend(query[s:e] for s, e in spans)
-            counts.append(len(spans))
-        vectors = self.embedder.encode(texts)
+        if c.query_pooling == "whole":
+            texts, counts = list(queries), [1] * len(queries)
+        else:
+            texts, counts = [], []
+            for query in queries:
+                passages = self.budgeted_passages(query)
+                texts.extend(passages)
+                counts.append(len(passages))
+        step = None
         if progress:
-            progress("embed queries", len(queries), None)
-        return _mean_pool(vectors, counts)
+            progress("embed queries", 0, len(texts))
+            step = lambda n: progress("embed queries", n, None)  # noqa: E731
+        vectors = self.embedder.encode(texts, progress=step)
+        return vectors if c.query_pooling == "whole" else _mean_pool(vectors, counts)
 
     def _fuse(
         self,

@@ -1,0 +1,242 @@
+"""What seeds, needs and organisation capabilities contribute to the platform's matching index,
+and how the index follows the database.
+
+- Each row maps to one engine `Document`: ids `seed-<pk>`, `need-<pk>`, `org-<pk>` (the
+  organisation's capability text; organisations without one are not indexed).
+- Writes call `schedule(...)`; after the transaction commits, `update_documents` adds the
+  current version of each row (or removes it when it is gone) and saves the index. This runs
+  inline (the embedded default); one writer at a time holds a file lock.
+- `rebuild()` builds the whole index from the database (`renkei reindex`).
+- Web processes read through `get_index()`, which reloads when the saved index changes.
+Visibility is never stored in the index: callers pass `allow` (see search.py).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from renkei.directory.models import Organisation
+from renkei.matching.engine import Document, Embedder, MatchIndex, MatchIndexError, index_dir
+from renkei.matching.models import Need, Seed
+
+INDEX_NAME = "platform"
+logger = logging.getLogger(__name__)
+_LOCK = threading.Lock()
+_cache: dict[str, tuple[float, MatchIndex]] = {}
+_embedder: Embedder | None = None
+
+
+def doc_id(obj: Seed | Need | Organisation) -> str:
+    prefix = {Seed: "seed", Need: "need", Organisation: "org"}[type(obj)]
+    return f"{prefix}-{obj.pk}"
+
+
+def parse_doc_id(value: str) -> tuple[str, int]:
+    kind, _, pk = value.partition("-")
+    return kind, int(pk)
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def seed_document(seed: Seed) -> Document:
+    return Document(
+        id=doc_id(seed),
+        lang=seed.lang,
+        title=_join(seed.title_ja, seed.title_en),
+        text=_join(seed.summary_ja, seed.summary_en, seed.related_patents),
+        keywords=tuple(seed.keyword_list),
+        fields={"kind": "seed"},
+    )
+
+
+def need_document(need: Need) -> Document:
+    return Document(
+        id=doc_id(need),
+        lang=need.lang,
+        title=_join(need.title_ja, need.title_en),
+        text=_join(need.description_ja, need.description_en),
+        fields={"kind": "need"},
+    )
+
+
+def organisation_document(organisation: Organisation) -> Document | None:
+    if not organisation.capability.strip():
+        return None
+    return Document(
+        id=doc_id(organisation),
+        lang="ja" if organisation.name_ja else "en",
+        title=_join(organisation.name_ja, organisation.name_en),
+        text=organisation.capability,
+        fields={"kind": "org"},
+    )
+
+
+def all_documents() -> Iterator[Document]:
+    for seed in Seed.objects.order_by("pk").iterator(chunk_size=500):
+        yield seed_document(seed)
+    for need in Need.objects.order_by("pk").iterator(chunk_size=500):
+        yield need_document(need)
+    for organisation in Organisation.objects.exclude(capability="").order_by("pk").iterator(chunk_size=500):
+        document = organisation_document(organisation)
+        if document is not None:
+            yield document
+
+
+def current_documents(ids: Iterable[str]) -> tuple[list[Document], list[str]]:
+    """The documents for `ids` as the database holds them now, and the ids to remove."""
+    wanted: dict[str, list[int]] = {"seed": [], "need": [], "org": []}
+    for value in ids:
+        kind, pk = parse_doc_id(value)
+        wanted[kind].append(pk)
+    docs: list[Document] = [seed_document(s) for s in Seed.objects.filter(pk__in=wanted["seed"])]
+    docs += [need_document(n) for n in Need.objects.filter(pk__in=wanted["need"])]
+    for organisation in Organisation.objects.filter(pk__in=wanted["org"]):
+        document = organisation_document(organisation)
+        if document is not None:
+            docs.append(document)
+    present = {d.id for d in docs}
+    return docs, [i for i in ids if i not in present]
+
+
+def get_embedder() -> Embedder:
+    """One in-process embedder: index updates are small, and the model loads once."""
+    global _embedder
+    if _embedder is None:
+        _embedder = Embedder(workers=1)
+    return _embedder
+
+
+def set_embedder(embedder: Embedder) -> None:
+    global _embedder
+    _embedder = embedder
+
+
+def index_path() -> Path:
+    return index_dir(INDEX_NAME)
+
+
+def get_index() -> MatchIndex | None:
+    """The saved platform index, reloaded when it changed on disk; None before the first build."""
+    path = index_path()
+    manifest = path / "manifest.json"
+    try:
+        stamp = manifest.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    cached = _cache.get(str(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        index = MatchIndex.load(path, embedder=get_embedder())
+    except (MatchIndexError, FileNotFoundError):
+        return None
+    _cache[str(path)] = (stamp, index)
+    return index
+
+
+@contextmanager
+def _writer() -> Iterator[None]:
+    """One writer at a time, across threads and processes."""
+    path = index_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _LOCK, open(path.parent / f".{INDEX_NAME}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def rebuild(progress: Callable[[str, int, int | None], None] | None = None, embedder: Embedder | None = None) -> int:
+    """Build the platform index from the database and save it. Returns the document count."""
+    with _writer():
+        index = MatchIndex.build(all_documents(), embedder=embedder or get_embedder(), progress=progress)
+        index.save(index_path())
+    _cache.pop(str(index_path()), None)
+    return len(index)
+
+
+def update_documents(ids: Iterable[str]) -> list[str]:
+    """Bring the given documents up to date in the saved index. Returns the ids (re)added.
+
+    Before the first `renkei reindex` there is no index: a change to a seed or need then builds
+    one from the database; a change to an organisation alone waits for the reindex.
+    """
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    with _writer():
+        try:
+            index = MatchIndex.load(index_path(), embedder=get_embedder())
+        except MatchIndexError:
+            index = None
+        if index is None:
+            if all(i.startswith("org-") for i in ids):
+                return []
+            index = MatchIndex.build(all_documents(), embedder=get_embedder())
+            added = [i for i in ids if i in index]
+        else:
+            docs, gone = current_documents(ids)
+            gone = [i for i in gone if i in index]
+            if not docs and not gone:
+                return []
+            index.remove(gone)
+            index.add(docs)
+            added = [d.id for d in docs]
+        index.save(index_path())
+    _cache.pop(str(index_path()), None)
+    return added
+
+
+class _Pending(threading.local):
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.after: list[Callable[[list[str]], None]] = []
+
+
+_pending = _Pending()
+
+
+def schedule(*objects: Seed | Need | Organisation, after: Callable[[list[str]], None] | None = None) -> None:
+    """Update the index for these rows once the current transaction commits, then call `after`
+    with the ids that were (re)indexed (alerts use it).
+
+    Changes are batched: every row scheduled before the commit goes into one index update (an
+    import of a thousand organisations saves the index once, not a thousand times). Ids left
+    by a rolled-back transaction ride along with the next commit; the update reads the
+    database, so they do no harm.
+    """
+    if not getattr(settings, "MATCHING_AUTO_INDEX", True):
+        return
+    _pending.ids.extend(doc_id(obj) for obj in objects)
+    if after is not None and after not in _pending.after:
+        _pending.after.append(after)
+    transaction.on_commit(flush)
+
+
+def flush() -> list[str]:
+    """Run the pending index update now (called after commit)."""
+    ids, callbacks = _pending.ids, _pending.after
+    _pending.ids, _pending.after = [], []
+    if not ids:
+        return []
+    try:
+        added = update_documents(ids)
+        for callback in callbacks:
+            callback(added)
+    except Exception:
+        # The records are saved; only the index lags. Never fail the user's request for it:
+        # log, and let the next change or `renkei reindex` catch up.
+        logger.exception("matching index update failed for %s", ", ".join(ids[:20]))
+        return []
+    return added

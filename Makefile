@@ -24,7 +24,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 LOCK_VENV := $(or $(TMPDIR),/tmp)/renkei-lock-venv
 
-.PHONY: help demo install install-test test test-postgres lint format lock clean
+.PHONY: help demo install install-test test test-postgres lint format messages lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -69,6 +69,10 @@ lint: $(STAMP_TEST)  ## ruff lint and format check
 format: $(STAMP_TEST)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+messages: $(STAMP_TEST)  ## update the Japanese catalogue from the code and compile it (needs GNU gettext)
+	cd src/renkei && RENKEI_DATA_DIR="$(CURDIR)/data" ../../$(BIN)/renkei makemessages -l ja --no-obsolete --ignore 'data/*'
+	cd src/renkei && RENKEI_DATA_DIR="$(CURDIR)/data" ../../$(BIN)/renkei compilemessages -l ja
 
 lock:  ## regenerate constraints.txt from a fresh venv with the newest allowed versions
 	rm -rf $(LOCK_VENV)

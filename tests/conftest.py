@@ -32,6 +32,14 @@ def japanese_by_default():
         yield
 
 
+@pytest.fixture
+def english():
+    """For tests that read English messages: URLs reverse to /en/… and messages built outside a
+    request are English. Japanese is the default everywhere else."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Sign-in failure counters and API throttles live in the cache; each test starts with none."""

@@ -1,3 +1,4 @@
+import pytest
 """Organisations over the API: reads, writes through the services, and the errors they give."""
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def test_admin_creates_an_organisation(cast, api):
     assert created.history.first().history_user == cast.admin
 
 
+@pytest.mark.usefixtures("english")
 def test_it_rejects_a_bad_check_digit_naming_the_field(cast, api):
     response = api(cast.admin).post(
         URL, {"kind": "sme", "name_ja": "誤番号", "corporate_number": wrong_check_digit("700110005901")}

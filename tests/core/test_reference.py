@@ -144,6 +144,7 @@ def _replace(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.usefixtures("english")
 def test_a_municipality_code_with_a_wrong_check_digit_is_refused_and_nothing_is_saved(db, data_copy):
     _replace(data_copy / "municipalities.csv", "131041,新宿区", "131042,新宿区")
     with pytest.raises(ReferenceDataError) as error:

@@ -38,6 +38,7 @@ def test_it_accepts_published_corporate_numbers(number):
     assert is_valid_corporate_number(number)
 
 
+@pytest.mark.usefixtures("english")
 def test_it_rejects_a_corporate_number_with_a_wrong_check_digit_and_says_which_is_right():
     with pytest.raises(ValidationError) as error:
         validate_corporate_number("6000012050002")
@@ -99,6 +100,7 @@ def test_it_accepts_real_local_government_codes(code, name):
     assert is_valid_local_government_code(code)
 
 
+@pytest.mark.usefixtures("english")
 def test_it_rejects_a_local_government_code_with_a_wrong_check_digit_and_says_which_is_right():
     with pytest.raises(ValidationError) as error:
         validate_local_government_code("131017")

@@ -18,13 +18,14 @@ def page(client, name, pk) -> str:
 
 @pytest.mark.django_db
 class TestOrganisationPage:
+    @pytest.mark.usefixtures("english")
     def test_it_shows_the_fields_with_their_labels(self, cast, client_for):
         cast.company_a.corporate_number = corporate_number("700110005901")
         cast.company_a.employees = 1234
         cast.company_a.capital_yen = 50_000_000
         cast.company_a.save()
         html = page(client_for(cast.participant), "organisation_detail", cast.company_a.pk)
-        for text in ("アルファ精密", "Alpha Precision", "東京都", "1,234", "¥50,000,000", "SME"):
+        for text in ("アルファ精密", "Alpha Precision", "Tokyo", "1,234", "¥50,000,000", "SME"):
             assert text in html
         assert cast.company_a.corporate_number in html
         assert "<dt>Name (English)</dt>" in html and "<dt>Corporate number</dt>" in html

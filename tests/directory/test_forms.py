@@ -133,6 +133,7 @@ class TestOrganisationInvalidInput:
         assert Organisation.history.count() == before, "nothing may be saved"
         return response
 
+    @pytest.mark.usefixtures("english")
     def test_bad_check_digit(self, cast, client_for):
         wrong = ("1" if VALID_CORPORATE_NUMBER[0] != "1" else "2") + VALID_CORPORATE_NUMBER[1:]
         errors = field_errors(self.post_edit(cast, client_for, corporate_number=wrong), "corporate_number")
@@ -162,6 +163,7 @@ class TestOrganisationInvalidInput:
         field_errors(response, "corporate_number")
         assert not Organisation.objects.filter(name_en="Test Seiko").exists()
 
+    @pytest.mark.usefixtures("english")
     def test_municipality_outside_the_chosen_prefecture(self, cast, client_for, places):
         response = self.post_edit(cast, client_for, prefecture="13", municipality="271004")
         errors = field_errors(response, "municipality")
@@ -171,6 +173,7 @@ class TestOrganisationInvalidInput:
         response = self.post_edit(cast, client_for, municipality="131024")
         field_errors(response, "municipality")
 
+    @pytest.mark.usefixtures("english")
     def test_no_name_at_all(self, cast, client_for):
         errors = field_errors(self.post_edit(cast, client_for, name_ja="", name_en=""), "name_ja")
         assert "name" in str(errors[0])
@@ -232,6 +235,7 @@ class TestPersonForms:
         cast.participant_person.refresh_from_db()
         assert cast.participant_person.email == "takahashi@alpha.example"
 
+    @pytest.mark.usefixtures("english")
     def test_public_without_consent(self, cast, client_for):
         data = person_form_data(cast.participant_person, visibility="public")
         response = client_for(cast.participant).post(url("person_edit", cast.participant_person.pk), data)
@@ -366,6 +370,7 @@ class TestAffiliationForms:
         assert not Affiliation.objects.filter(pk=affiliation.pk).exists()
         assert Affiliation.history.filter(id=affiliation.pk, history_type="-").get().history_user == cast.hq_a
 
+    @pytest.mark.usefixtures("english")
     def test_an_affiliation_cannot_end_before_it_starts(self, cast, client_for):
         affiliation = cast.engineer_a.affiliations.get()
         response = client_for(cast.hq_a).post(

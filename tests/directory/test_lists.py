@@ -4,6 +4,8 @@ pagination, rows limited to what the reader may see, and a constant number of qu
 from __future__ import annotations
 
 import pytest
+
+from renkei.directory.choices import OrganisationKind
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -74,7 +76,7 @@ class TestOrganisationRows:
         response = client_for(cast.anonymous).get(url("organisation_list"), {"q": "alpha university"})
         ((_, cells),) = response.context["rows"]
         values = {col.key: cell["value"] for col, cell in zip(response.context["columns"], cells, strict=True)}
-        assert values["kind"] == "University"
+        assert values["kind"] == "大学" == OrganisationKind.UNIVERSITY.label
         assert values["prefecture"] == "東京都"
         assert values["fields"] == "ライフサイエンス"
         assert values["employees"] == 3000

@@ -91,6 +91,7 @@ class TestHeadquartersAndBudget:
 
 @pytest.mark.django_db
 class TestHistory:
+    @pytest.mark.usefixtures("english")
     def test_staff_of_the_cluster_see_changes_to_it_and_its_members(self, cast, client_for):
         do_save_budget(cast.hq_a, Budget(cluster=cast.cluster_a, fiscal_year=2003, amount_yen=1))
         budget = Budget.objects.get(fiscal_year=2003)
@@ -100,7 +101,7 @@ class TestHistory:
         response = cluster_page(client_for(cast.coordinator_a), cast.cluster_a)
         entries = [(item["record"], item["entry"].kind, item["entry"].who) for item in response.context["history"]]
         assert entries[:3] == [
-            ("Membership: アルファ精密", "deleted", "hq_a"),
+            ("Membership: Alpha Precision", "deleted", "hq_a"),
             ("Budget: FY2003", "changed", "hq_a"),
             ("Budget: FY2003", "created", "hq_a"),
         ]

@@ -33,6 +33,7 @@ class TestMemberships:
         field_errors(response, "end_on")
         assert not Membership.objects.filter(organisation=cast.public_company_b, cluster=cast.cluster_a).exists()
 
+    @pytest.mark.usefixtures("english")
     def test_a_duplicate_membership_is_refused_on_the_organisation_field(self, cast, client_for):
         data = {"organisation": cast.company_a.pk, "role": "member"}
         response = client_for(cast.hq_a).post(url("membership_create", cast.cluster_a.code), data)
@@ -124,6 +125,7 @@ class TestBudgets:
         field_errors(response, "amount_yen")
         assert cast.cluster_a.budgets.count() == 1
 
+    @pytest.mark.usefixtures("english")
     def test_a_second_budget_for_the_same_year_and_source_is_refused_on_the_year(self, cast, client_for):
         data = {"fiscal_year": "2002", "source": "national", "amount_yen": "1"}
         response = client_for(cast.hq_a).post(url("budget_create", cast.cluster_a.code), data)

@@ -249,13 +249,13 @@ def cluster_history(user, cluster: Cluster, limit: int = 50) -> list[dict[str, A
     hidden = str(_("(not visible to you)"))
 
     def describe_membership(record) -> str:
-        return f"{_('Membership')}: {org_names.get(record.organisation_id, hidden)}"
+        return _("Membership: %(organisation)s") % {"organisation": org_names.get(record.organisation_id, hidden)}
 
     def describe_position(record) -> str:
-        return f"{_('HQ position')}: {person_names.get(record.person_id, hidden)}"
+        return _("HQ position: %(person)s") % {"person": person_names.get(record.person_id, hidden)}
 
     def describe_budget(record) -> str:
-        return f"{_('Budget')}: FY{record.fiscal_year}"
+        return _("Budget: FY%(year)s") % {"year": record.fiscal_year}
 
     children: list[tuple[type, Callable[[Any], str], set[str]]] = [
         (Membership, describe_membership, {"cluster", "organisation"}),

@@ -232,7 +232,9 @@ class Command(BaseCommand):
         table = Table(title="Demo logins (fictitious people; for this demo only)")
         columns = list(dict.fromkeys(key for login in logins for key in login))
         for column in columns:
-            table.add_column(column.replace("_", " ").capitalize())
+            # What people must type is never cut short; the descriptions wrap instead.
+            must_type = column in ("username", "password")
+            table.add_column(column.replace("_", " ").capitalize(), no_wrap=must_type, min_width=None)
         for login in logins:
             table.add_row(*(Text(login.get(column, "")) for column in columns))
         console.print(table)

@@ -1,0 +1,80 @@
+"""The Japanese catalogue is complete and current: every string the code and templates mark for
+translation has a Japanese translation, and the compiled .mo that ships in the package matches
+the .po (fresh machines need no gettext to run renkei). Needs GNU gettext, as `make messages` does."""
+
+from __future__ import annotations
+
+import gettext
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+import renkei
+
+PACKAGE = Path(renkei.__file__).resolve().parent
+PO = PACKAGE / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+pytestmark = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed")
+
+
+def _msgids(po_text: str) -> set[str]:
+    """The msgids of a catalogue, joined across continuation lines (header excluded)."""
+    ids, current, in_id = set(), [], False
+    for line in po_text.splitlines():
+        if line.startswith("msgid "):
+            current, in_id = [line[6:]], True
+        elif in_id and line.startswith('"'):
+            current.append(line)
+        else:
+            if in_id:
+                text = "".join(part.strip()[1:-1] for part in current)
+                if text:
+                    ids.add(text)
+            in_id = False
+    return ids
+
+
+def test_every_message_is_translated_and_none_is_fuzzy():
+    result = subprocess.run(  # noqa: S603
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+
+def test_the_shipped_mo_matches_the_po():
+    shipped = gettext.GNUTranslations(MO.open("rb"))._catalog  # noqa: SLF001
+    po_ids = _msgids(PO.read_text(encoding="utf-8"))
+    mo_ids = {key if isinstance(key, str) else key[0] for key in shipped if key}
+    assert po_ids == mo_ids, "run `make messages` to recompile django.mo"
+
+
+def test_no_marked_string_is_missing_from_the_catalogue(tmp_path, settings, monkeypatch):
+    copy = tmp_path / "renkei"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "data"))
+    # Regenerate into the copy only: never touch the package's own catalogue from a test.
+    settings.LOCALE_PATHS = [str(copy / "locale")]
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["ja"], verbosity=0, no_obsolete=True)
+    regenerated = _msgids((copy / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
+    missing = regenerated - _msgids(PO.read_text(encoding="utf-8"))
+    assert not missing, f"run `make messages` and translate: {sorted(missing)[:20]}"
+
+
+def test_placeholders_survive_translation():
+    catalogue = gettext.GNUTranslations(MO.open("rb"))._catalog  # noqa: SLF001
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+    wrong = [
+        key
+        for key, value in catalogue.items()
+        if isinstance(key, str) and key and sorted(placeholder.findall(key)) != sorted(placeholder.findall(value))
+    ]
+    assert not wrong, wrong[:10]

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,13 +54,17 @@ def _names(items) -> str:
     return ", ".join(str(item.name) for item in items)
 
 
-def visible_member_count(user) -> Count:
-    """Distinct member organisations of a cluster that `user` may see, as an annotation."""
-    return Count(
-        "memberships__organisation",
-        filter=Q(memberships__organisation__in=visible_organisations(user).values("pk")),
-        distinct=True,
-    )
+def visible_member_count(user) -> Coalesce:
+    """Distinct member organisations of a cluster that `user` may see, as an annotation.
+
+    A correlated subquery per cluster rather than a COUNT(DISTINCT) over the join of every
+    membership with the other annotations: on the demo's 22,000 memberships that join made the
+    cluster list several times slower."""
+    members = Membership.objects.filter(cluster=OuterRef("pk"))
+    if not scope_for(user).reads_all:
+        members = members.filter(organisation__in=visible_organisations(user).values("pk"))
+    counted = members.order_by().values("cluster").annotate(n=Count("organisation", distinct=True)).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 # --- lists ------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 Generates a worst-case input (every document 2,900–3,000 characters: sentences drawn from the
 bench-dev corpora, half English, half Japanese; 1,000 real bench-dev queries, half of each
 task), then runs ``renkei match-batch --top 100`` as a subprocess and reports wall time, CPU
-time of the whole process tree and the machine load.
+time and peak memory (largest process, and the whole process tree sampled every 0.5 s) and
+the machine load (other work shares the two cores).
 
     .venv/bin/python benchmarks/matching_batch_scale.py --docs 25000 --queries 1000
 """
@@ -69,6 +70,46 @@ def generate(n_docs: int, n_queries: int, seed: int = 13) -> tuple[Path, Path]:
     return docs_path, queries_path
 
 
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and all its descendants (from /proc), in MB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [c for c, parent in parents.items() if parent == pid and c not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+
+
+def run_sampled(command: list[str]) -> tuple[float, float, list[float]]:
+    """Run ``command``; return (wall seconds, peak MB of its whole process tree, load averages seen)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command)
+    peak, loads, last_load = 0.0, [], 0.0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_mb(process.pid))
+        if time.perf_counter() - last_load > 30:
+            loads.append(os.getloadavg()[0])
+            last_load = time.perf_counter()
+        time.sleep(0.5)
+    wall = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"match-batch failed with exit code {process.returncode}")
+    return wall, peak, loads
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=25_000)
@@ -82,9 +123,7 @@ def main() -> None:
     command = [str(renkei), "match-batch", "--docs", str(docs), "--queries", str(queries), "--top", "100",
                "--out", str(WORK / "run.trec"), "--mode", a.mode]  # fmt: skip
     load_before = os.getloadavg()
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    wall = time.perf_counter() - started
+    wall, tree_peak, loads = run_sampled(command)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = sum(1 for _ in (WORK / "run.trec").open(encoding="utf-8"))
     print(
@@ -94,6 +133,8 @@ def main() -> None:
                 "wall_s": round(wall, 1),
                 "cpu_s_all_processes": round(usage.ru_utime + usage.ru_stime, 1),
                 "peak_rss_mb_largest_process": round(usage.ru_maxrss / 1024),
+                "peak_rss_mb_process_tree": round(tree_peak),
+                "load_1min_every_30s": loads,
                 "run_lines": lines,
                 "load_before": load_before,
                 "load_after": os.getloadavg(),

@@ -88,6 +88,30 @@ def stage_embedding(sample: int) -> dict:
     return out
 
 
+def stage_analysis(sample: int) -> dict:
+    """CPU time of the text analysis (what BM25 indexes) per document of 2,900–3,000 characters."""
+    from renkei.matching.engine import Document, MatchIndex
+
+    rng = random.Random(2)
+    index = MatchIndex()
+    index.lexical_keys(Document("warm", "ja", "", "日本語の文。"))
+    out = {}
+    for lang, row in (("en", 0), ("ja", 1)):
+        docs = [Document(d["id"], d["lang"], d["title"], d["text"]) for d in generate(2 * sample)[row::2]]
+        # Generated lengths follow the real corpora; repeat each text up to 2,900–3,000 characters.
+        docs = [Document(d.id, d.lang, d.title, (d.text * 40)[: rng.randint(2900, 3000)]) for d in docs]
+        started = time.process_time()
+        for doc in docs:
+            index.lexical_keys(doc)
+        cpu = time.process_time() - started
+        out[lang] = {
+            "docs": len(docs),
+            "ms_cpu_per_doc": round(cpu / len(docs) * 1000, 2),
+            "chars_per_s_per_core": round(sum(len(d.text) for d in docs) / cpu),
+        }
+    return out
+
+
 # ---- 2. generated corpus and lexical build ----
 def generate(n: int, seed: int = 5) -> list[dict]:
     import re
@@ -262,7 +286,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--embed-sample", type=int, default=300)
-    ap.add_argument("--stages", default="embed,lexical,dense")
+    ap.add_argument("--stages", default="embed,analyse,lexical,dense")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     stages = a.stages.split(",")
@@ -270,6 +294,9 @@ def main() -> None:
     if "embed" in stages:
         report["embedding"] = in_child(stage_embedding, a.embed_sample)
         print(json.dumps(report["embedding"], indent=1), flush=True)
+    if "analyse" in stages:
+        report["analysis"] = in_child(stage_analysis, a.embed_sample)
+        print(json.dumps(report["analysis"], indent=1), flush=True)
     if "lexical" in stages:
         report["lexical"] = in_child(stage_lexical, a.docs)
         print(json.dumps(report["lexical"], indent=1), flush=True)

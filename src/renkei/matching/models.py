@@ -11,11 +11,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from renkei.core.models import TechField, TimeStampedModel
+from renkei.core.models import RecordSource, TechField, TimeStampedModel
 from renkei.directory.models import Organisation, Person
 from renkei.matching.choices import (
     DeclineReason,
@@ -42,8 +42,8 @@ class Listing(TimeStampedModel):
     """What seeds and needs share: a bilingual title and text, fields, visibility, anonymity."""
 
     lang = models.CharField(_("original language"), max_length=2, choices=Language.choices, default=Language.JA)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_ja = models.CharField(pgettext_lazy("seed or need", "title (Japanese)"), max_length=300, blank=True)
+    title_en = models.CharField(pgettext_lazy("seed or need", "title (English)"), max_length=300, blank=True)
     fields = models.ManyToManyField(TechField, blank=True, related_name="+", verbose_name=_("fields"))
     clusters = models.ManyToManyField(Cluster, blank=True, related_name="+", verbose_name=_("clusters"))
     visibility = models.CharField(
@@ -66,6 +66,8 @@ class Listing(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Where the listing came from; the demo marks its generated listings so --reset finds them.
+    source = models.CharField(_("source"), max_length=16, choices=RecordSource.choices, default=RecordSource.MANUAL)
 
     text_fields: tuple[str, str] = ("", "")
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.scope import scope_for
@@ -73,7 +74,7 @@ class SeedListView(_ListingListView):
     create_url_name = "matching:seed_create"
     default_sort = "-updated"
     columns = [
-        Column("title", _("Title"), lambda s: s.title, sort="title_ja", link=True),
+        Column("title", pgettext_lazy("seed or need", "Title"), lambda s: s.title, sort="title_ja", link=True),
         Column("organisation", _("Organisation"), _owner_cell),
         Column("fields", _("Fields"), lambda s: _names(s.fields.all())),
         Column("stage", _("Stage"), lambda s: s.get_stage_display(), sort="stage"),
@@ -91,7 +92,7 @@ class NeedListView(_ListingListView):
     create_url_name = "matching:need_create"
     default_sort = "-updated"
     columns = [
-        Column("title", _("Title"), lambda n: n.title, sort="title_ja", link=True),
+        Column("title", pgettext_lazy("seed or need", "Title"), lambda n: n.title, sort="title_ja", link=True),
         Column("organisation", _("Company"), _owner_cell),
         Column("fields", _("Fields"), lambda n: _names(n.fields.all())),
         Column("timing", _("Desired timing"), lambda n: n.desired_timing),

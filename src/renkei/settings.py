@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "renkei.core",
     "renkei.directory",
     "renkei.programs",
+    "renkei.imports",
     "renkei.accounts",
     "renkei.matching",
     "renkei.events",
@@ -186,6 +187,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RecordSourceEnum": "renkei.core.models.RecordSource",
         "BudgetSourceEnum": "renkei.programs.choices.BudgetSource",
+        # Seeds and needs share "visibility" with organisations and people, "kind" with others.
+        "ListingVisibilityEnum": "renkei.matching.choices.ListingVisibility",
+        "VisibilityEnum": "renkei.core.models.Visibility",
+        "MatchKindEnum": "renkei.matching.api.serializers.MATCH_KINDS",
     },
 }
 

@@ -1,7 +1,8 @@
-import pytest
 """Organisations over the API: reads, writes through the services, and the errors they give."""
 
 from __future__ import annotations
+
+import pytest
 
 from renkei.core.validators import corporate_number_check_digit
 from renkei.directory.models import Organisation
@@ -57,14 +58,16 @@ def test_admin_creates_an_organisation(cast, api):
     assert created.history.first().history_user == cast.admin
 
 
-@pytest.mark.usefixtures("english")
-def test_it_rejects_a_bad_check_digit_naming_the_field(cast, api):
+@pytest.mark.parametrize(("language", "words"), [("en", "check digit"), ("ja", "チェックデジット")])
+def test_it_rejects_a_bad_check_digit_naming_the_field_in_the_clients_language(cast, api, language, words):
     response = api(cast.admin).post(
-        URL, {"kind": "sme", "name_ja": "誤番号", "corporate_number": wrong_check_digit("700110005901")}
+        URL,
+        {"kind": "sme", "name_ja": "誤番号", "corporate_number": wrong_check_digit("700110005901")},
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 400
     assert list(response.json()) == ["corporate_number"]
-    assert "check digit" in response.json()["corporate_number"][0]
+    assert words in response.json()["corporate_number"][0]
     assert not Organisation.objects.filter(name_ja="誤番号").exists()
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from renkei.directory import access as directory_access
+from renkei.matching import access as matching_access
+from renkei.matching.models import Need, Seed
 from renkei.programs import access as programs_access
 from renkei.programs.models import Budget, HQPosition, Membership
 
@@ -122,6 +124,8 @@ LIST_RULES = [
     ("/api/budgets/", programs_access.visible_budgets),
     ("/api/programmes/", programs_access.visible_programmes),
     ("/api/clusters/", programs_access.visible_clusters),
+    ("/api/seeds/", matching_access.visible_seeds),
+    ("/api/needs/", matching_access.visible_needs),
 ]
 
 
@@ -167,6 +171,26 @@ def _membership_a(cast):
 
 def _affiliation(cast):
     return cast.participant_person.affiliations.get()
+
+
+def _seed_a(cast):
+    """A public seed of university A in cluster A."""
+    seed, created = Seed.objects.get_or_create(
+        organisation=cast.university_a, title_ja="糖鎖工学", summary_ja="診断薬", visibility="public"
+    )
+    if created:
+        seed.clusters.set([cast.cluster_a])
+    return seed
+
+
+def _need_a(cast):
+    """A public need of company A (the participant's) in cluster A."""
+    need, created = Need.objects.get_or_create(
+        organisation=cast.company_a, title_ja="外観検査", description_ja="自動化したい", visibility="public"
+    )
+    if created:
+        need.clusters.set([cast.cluster_a])
+    return need
 
 
 UPDATES = {
@@ -300,6 +324,32 @@ UPDATES = {
             "admin": 200,
         },
     ),
+    "seed": (
+        lambda cast: f"/api/seeds/{_seed_a(cast).pk}/",
+        {"title_en": "Glycotechnology"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "coordinator_a": 403,
+            "hq_a": 200,
+            "hq_b": 403,
+            "national": 403,
+            "admin": 200,
+        },
+    ),
+    "need": (
+        lambda cast: f"/api/needs/{_need_a(cast).pk}/",
+        {"status": "closed"},
+        {
+            "anonymous": 401,
+            "participant": 200,
+            "coordinator_a": 403,
+            "hq_a": 200,
+            "hq_b": 403,
+            "national": 403,
+            "admin": 200,
+        },
+    ),
 }
 
 
@@ -422,6 +472,32 @@ CREATES = {
             "admin": 201,
         },
     ),
+    "seed of company A": (
+        "/api/seeds/",
+        lambda cast: {"organisation": cast.company_a.pk, "title_ja": "金型加工", "summary_ja": "微細加工"},
+        {
+            "anonymous": 401,
+            "participant": 201,
+            "coordinator_a": 403,
+            "hq_a": 201,
+            "hq_b": 400,  # may publish, but not for cluster A's members
+            "national": 403,
+            "admin": 201,
+        },
+    ),
+    "need of company A": (
+        "/api/needs/",
+        lambda cast: {"organisation": cast.company_a.pk, "title_ja": "外観検査", "description_ja": "自動化"},
+        {
+            "anonymous": 401,
+            "participant": 201,
+            "coordinator_a": 403,
+            "hq_a": 201,
+            "hq_b": 400,
+            "national": 403,
+            "admin": 201,
+        },
+    ),
 }
 
 
@@ -479,6 +555,30 @@ DELETES = {
             "hq_a": 204,
             "hq_b": 403,
             "national": 204,
+            "admin": 204,
+        },
+    ),
+    "seed": (
+        lambda cast: f"/api/seeds/{_seed_a(cast).pk}/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "coordinator_a": 403,
+            "hq_a": 204,
+            "hq_b": 403,
+            "national": 403,
+            "admin": 204,
+        },
+    ),
+    "need": (
+        lambda cast: f"/api/needs/{_need_a(cast).pk}/",
+        {
+            "anonymous": 401,
+            "participant": 204,
+            "coordinator_a": 403,
+            "hq_a": 204,
+            "hq_b": 403,
+            "national": 403,
             "admin": 204,
         },
     ),

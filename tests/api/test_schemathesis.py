@@ -23,7 +23,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from renkei.matching.models import Alert, InboxItem, Interest, Need, Seed
 from renkei.wsgi import application
+from tests.matching.listings import make_need, make_seed
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +73,16 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 _turn = itertools.count()
 
 
+def _listing_a(cast, kind: str) -> int:
+    """A public seed or need in cluster A, which the fuzzing user (HQ staff of A) may change."""
+    model = Seed if kind == "seed" else Need
+    existing = model.objects.filter(clusters=cast.cluster_a).values_list("pk", flat=True).first()
+    if existing:
+        return existing
+    make = make_seed if kind == "seed" else make_need
+    return make(cast.company_a, clusters=[cast.cluster_a], visibility="public").pk
+
+
 def _aim_at_real_records(case, cast) -> None:
     """Point every other case at records that exist, so the fuzzer reaches the serializers and
     services instead of stopping at 404s and unknown links; the rest stay as generated."""
@@ -92,6 +104,11 @@ def _aim_at_real_records(case, cast) -> None:
         "prefectures": "13",
         "bureau-regions": "kanto",
         "fields": "life-science",
+        "seeds": _listing_a(cast, "seed"),
+        "needs": _listing_a(cast, "need"),
+        "expressions-of-interest": first(Interest.objects.all()),
+        "alerts": first(Alert.objects.all()),
+        "inbox": first(InboxItem.objects.all()),
     }
     resource = case.path.split("/")[2]
     for name in case.path_parameters or {}:
@@ -110,6 +127,11 @@ def _aim_at_real_records(case, cast) -> None:
             "bureau_region": "kanto",
             "municipality": None,
             "industry": None,
+            "seed": ids["seeds"],
+            "need": ids["needs"],
+            "clusters": ["cluster-a"],
+            "researchers": [cast.researcher_a.pk],
+            "contact": cast.participant_person.pk,
         }
         for name, value in links.items():
             if name in case.body:

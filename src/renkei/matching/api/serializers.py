@@ -87,9 +87,7 @@ class _ListingSerializer(ServiceModelSerializer):
         linked: set[int] = set()
         for listing in listings:
             linked |= self._linked_people(listing)
-        self._visible_people_ids = set(
-            visible_people(self._user()).filter(pk__in=linked).values_list("pk", flat=True)
-        )
+        self._visible_people_ids = set(visible_people(self._user()).filter(pk__in=linked).values_list("pk", flat=True))
 
     def _linked_people(self, listing) -> set[int]:
         return set()
@@ -304,8 +302,12 @@ class SearchResultSerializer(serializers.Serializer):
     passage = PassageSerializer(allow_null=True, help_text="The best-matching passage; null when none was found.")
 
 
+INDEX_READY_HELP = "False until the matching index is first built (`renkei reindex`): there are no results yet."
+
+
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField()
+    index_ready = serializers.BooleanField(help_text=INDEX_READY_HELP)
     count = serializers.IntegerField(help_text="Number of results returned (at most `top`).")
     results = SearchResultSerializer(many=True)
 
@@ -383,6 +385,7 @@ class PartnerSerializer(serializers.Serializer):
 
 class SuggestionsSerializer(serializers.Serializer):
     need = serializers.IntegerField()
+    index_ready = serializers.BooleanField(help_text=INDEX_READY_HELP)
     seeds = SeedSuggestionSerializer(many=True)
     organisations = PartnerSerializer(many=True)
     people = PartnerSerializer(many=True)
@@ -504,8 +507,7 @@ class DeclineSerializer(serializers.Serializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    q = serializers.CharField(
-        source="query",
+    query = serializers.CharField(
         max_length=5000,
         required=False,
         allow_blank=True,
@@ -523,7 +525,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Alert
-        fields = ["id", "name", "q", "need", "active", "created_at", "updated_at"]
+        fields = ["id", "name", "query", "need", "active", "created_at", "updated_at"]
         read_only_fields = ["active", "created_at", "updated_at"]
 
     def create(self, validated_data: dict[str, Any]) -> Alert:

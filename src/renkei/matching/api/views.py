@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from renkei.accounts.scope import scope_for
-from renkei.core.api.schema import ErrorSerializer, ValidationErrorSerializer
+from renkei.core.api.schema import ValidationErrorSerializer
 from renkei.core.api.views import (
     RecordViewSet,
     RenkeiViewSetMixin,
@@ -44,15 +44,7 @@ from renkei.matching.choices import InboxKind
 from renkei.matching.models import Alert, Feedback, InboxItem, Interest, Need, Seed
 from renkei.matching.search import IndexMissing, Result, SearchFilters, is_relevant, need_text, results_for, run_search
 
-INDEX_MISSING = _("The matching index has not been built yet (renkei reindex).")
-INDEX_MISSING_RESPONSE = OpenApiResponse(ErrorSerializer, description="The matching index has not been built yet.")
 LISTING_ORDERING = ["id", "created_at", "updated_at", "title_ja", "title_en", "visibility"]
-
-
-class IndexUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = INDEX_MISSING
-    default_code = "index_missing"
 
 
 # --- seeds and needs ---------------------------------------------------------------------
@@ -117,7 +109,7 @@ class NeedViewSet(_ListingViewSet):
             "evidence behind them (their seeds, capabilities, research keywords), each with its reasons. "
             "Feedback is included for the need's coordinators, HQ staff, owners and national officers."
         ),
-        responses={200: SuggestionsSerializer, 503: INDEX_MISSING_RESPONSE},
+        responses={200: SuggestionsSerializer},
         filters=False,
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -173,20 +165,19 @@ def need_suggestions(user, need: Need) -> dict[str, Any]:
     one ranking of the need's text over the seeds and partner candidates the user may see, the
     relevant matches kept, the first 10 seeds, and the partners from the same ranking."""
     index = indexing.get_index()
-    if index is None:
-        raise IndexUnavailable
     seeds: list[Result] = []
     organisations: list[partners.Partner] = []
     people: list[partners.Partner] = []
     seed_ids = {f"seed-{pk}" for pk in access.visible_seeds(user).values_list("pk", flat=True)}
     allow = seed_ids | partners.candidate_ids(user, need)
-    if allow:
+    if index is not None and allow:
         matches = [m for m in index.search(need_text(need), top=partners.CANDIDATES, allow=allow) if is_relevant(m)]
         seeds = results_for(user, [m for m in matches if m.id in seed_ids][:10])
         organisations, people = partners.recommend(user, need, matches=matches)
     feedback = _feedback_by_target(need) if access.can_see_feedback(user, need) else {}
     return {
         "need": need.pk,
+        "index_ready": index is not None,
         "seeds": [
             {**result_row(result, rank), "feedback": feedback.get(("seed", result.obj.pk), [])}
             for rank, result in enumerate(seeds, start=1)
@@ -272,7 +263,6 @@ class MatchingViewSet(RenkeiViewSetMixin, viewsets.ViewSet):
         responses={
             200: SearchResponseSerializer,
             400: OpenApiResponse(ValidationErrorSerializer, description="A query parameter was rejected."),
-            503: INDEX_MISSING_RESPONSE,
         },
     )
     @action(detail=False, methods=["get"])
@@ -282,12 +272,15 @@ class MatchingViewSet(RenkeiViewSetMixin, viewsets.ViewSet):
         data = dict(query.validated_data)
         kinds = data.pop("kind", None) or set()
         data["kind"] = tuple(sorted("org" if k == "capability" else k for k in kinds))
+        index_ready = True
         try:
             results = run_search(request.user, data["q"], SearchFilters.from_cleaned(data), top=data["top"])
-        except IndexMissing as exc:
-            raise IndexUnavailable from exc
+        except IndexMissing:
+            # As on the search page: no results yet, and say why.
+            results, index_ready = [], False
         rows = [result_row(result, rank) for rank, result in enumerate(results, start=1)]
-        return Response(SearchResponseSerializer({"query": data["q"], "count": len(rows), "results": rows}).data)
+        answer = {"query": data["q"], "index_ready": index_ready, "count": len(rows), "results": rows}
+        return Response(SearchResponseSerializer(answer).data)
 
 
 # --- expressions of interest -------------------------------------------------------------

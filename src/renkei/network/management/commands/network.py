@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -57,8 +58,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: Any) -> None:
-        if options["action"] == "metrics":
-            self._metrics(options)
+        # The command line speaks English throughout, like every renkei command; the metric
+        # labels are shared with the (translated) web pages.
+        with translation.override("en"):
+            if options["action"] == "metrics":
+                self._metrics(options)
 
     def _metrics(self, options: dict[str, Any]) -> None:
         if options["top"] < 0:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("renkei.api.urls")),
+    path("imports/", include("renkei.imports.urls")),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(

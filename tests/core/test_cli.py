@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,8 +58,13 @@ def test_demo_loads_everything_into_an_empty_data_directory_and_prints_the_login
     first = run_renkei(["demo", "--no-serve", "--scale", "0.01"], data_dir, timeout=600)
     assert first.returncode == 0, first.stdout + first.stderr
     assert (data_dir / "renkei.sqlite3").exists()
-    for step in ("database tables", "reference data", "demo clusters"):
+    for step in ("database tables", "reference data", "demo clusters", "matching index"):
         assert step in first.stdout
+    # The matching index was built from the demo's seeds, needs and capabilities.
+    assert (data_dir / "indexes" / "platform" / "manifest.json").exists()
+    manifest = json.loads((data_dir / "indexes" / "platform" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] > 0
+    assert "seeds, needs and capabilities indexed" in first.stdout
     usernames = [login["username"] for login in get_demo_logins()]
     assert usernames
     for username in usernames:
@@ -67,4 +73,5 @@ def test_demo_loads_everything_into_an_empty_data_directory_and_prints_the_login
     second = run_renkei(["demo", "--no-serve", "--scale", "0.01"], data_dir, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "already holds the demo" in second.stdout
+    assert "matching index is current" in second.stdout
     assert usernames[0] in second.stdout

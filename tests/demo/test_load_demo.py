@@ -19,6 +19,7 @@ from renkei.demo.users import DEMO_USERS, KANSAI_BIO_CLUSTER, TAMA_CLUSTER, demo
 from renkei.directory.access import visible_organisations
 from renkei.directory.choices import OrganisationKind
 from renkei.directory.models import Affiliation, Organisation, Person
+from renkei.matching.models import Need, Seed
 from renkei.programs.access import can_edit_cluster, editable_clusters
 from renkei.programs.choices import MembershipRole, PositionKind
 from renkei.programs.models import Budget, Cluster, HQPosition, Membership, Programme
@@ -29,6 +30,7 @@ User = get_user_model()
 
 def table_sizes() -> dict[str, int]:
     models = (Programme, Cluster, Organisation, Person, Affiliation, Membership, HQPosition, Budget, User, Role)
+    models += (Seed, Need)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -236,9 +238,7 @@ def test_progress_is_printed_as_plain_lines_when_not_on_a_terminal(demo):
     assert demo.strip().splitlines()[-1].startswith("Demo loaded at scale 0.01")
 
 
-def test_reset_refuses_while_users_records_still_hold_demo_organisations(demo):
-    from renkei.matching.models import Seed
-
+def test_reset_refuses_while_users_records_still_hold_demo_organisations(demo, english):
     university = Organisation.objects.filter(source=RecordSource.GENERATED, kind=OrganisationKind.UNIVERSITY).first()
     Seed.objects.create(organisation=university, title_ja="糖鎖の高速合成法", title_en="Fast glycan synthesis")
     before = table_sizes()

@@ -133,6 +133,8 @@ class PopulationGenerator:
         self.org_fields: list[list[str]] = []
         self.org_home: list[str] = []  # the phase I project each generated organisation grew from
         self.memberships: dict[tuple[str, int, str], tuple[date | None, date | None, str]] = {}
+        self.people: list[Person] = []
+        self.affiliations: list[tuple[int, int, str, str, str, bool]] = []
         self.result = Generated()
 
     # --- small helpers -------------------------------------------------------------------------
@@ -565,6 +567,8 @@ class PopulationGenerator:
 
         people, affiliations, person_fields = self.build_people()
         positions = self.build_hq(people, affiliations, person_fields)
+        # Kept for the seeds and needs (renkei.demo.listings), which name these people.
+        self.people, self.affiliations = people, affiliations
         self.write(Person, people, "people")
         self.write(
             Person.fields.through,

@@ -12,6 +12,9 @@ first deletes the demo's rows and loads it afresh). Steps:
    memberships, HQ positions; give the HQ of seed-promoted clusters their affiliations.
 5. Write each cluster's yearly budgets from its budget plan.
 6. Create the demo users with their roles (renkei.demo.users).
+7. Generate the seeds and needs with their challenges, expressions of interest, coordinator
+   feedback and the demo participant's alert (renkei.demo.listings). They are not indexed here:
+   `renkei reindex` (or the matching index step of `renkei demo`) builds the index after the load.
 """
 
 from __future__ import annotations
@@ -38,10 +41,18 @@ from renkei.core.reference import JSIC_REVISION, load_reference, reference_is_lo
 from renkei.core.services import save_validated
 from renkei.demo import vocabulary as vocab
 from renkei.demo.generator import PopulationGenerator, Reference, fy_end, fy_start
+from renkei.demo.listings import ListingGenerator
 from renkei.demo.organisations import PROMOTION_ORGANISATIONS, SEED_ORGANISATIONS, SEED_VISIBILITY
 from renkei.demo.programmes import PROGRAMME_CODES, PROGRAMMES, ClusterSpec, cluster_specs
-from renkei.demo.users import DEMO_USERNAMES, PARTICIPANT_CLUSTER, do_create_demo_users
+from renkei.demo.users import (
+    DEMO_COORDINATOR,
+    DEMO_PARTICIPANT,
+    DEMO_USERNAMES,
+    PARTICIPANT_CLUSTER,
+    do_create_demo_users,
+)
 from renkei.directory.models import Affiliation, Organisation, Person
+from renkei.matching.models import Need, Seed
 from renkei.programs.choices import BudgetSource
 from renkei.programs.models import Budget, Cluster, Membership, Programme
 
@@ -74,13 +85,15 @@ class DemoLoadResult:
     positions: int = 0
     budgets: int = 0
     users: int = 0
+    seeds: int = 0
+    needs: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         counts = (
             f"{self.programmes} programmes, {self.clusters} clusters, {self.organisations:,} organisations, "
             f"{self.people:,} people, {self.memberships:,} memberships, {self.positions:,} HQ positions, "
-            f"{self.budgets:,} budgets, {self.users} demo logins"
+            f"{self.budgets:,} budgets, {self.seeds:,} seeds, {self.needs:,} needs, {self.users} demo logins"
         )
         if not self.loaded:
             return (
@@ -166,13 +179,27 @@ def _load(*, scale: float, seed: int, report: Progress) -> None:
     create_budgets(specs, clusters, report)
 
     report("demo logins", 0, 1)
-    do_create_demo_users(
+    users = do_create_demo_users(
         clusters=clusters,
         hq_people=generated.hq_people,
         participant_organisation=generated.demo_company,
         national_organisation=seed_orgs.get("meti"),
     )
     report("demo logins", 1, 1)
+
+    by_username = {user.get_username(): user for user in users}
+    ListingGenerator(
+        seed=seed,
+        scale=scale,
+        population=generator,
+        clusters=clusters,
+        fields=dict(TechField.objects.values_list("code", "id")),
+        demo_cluster=PARTICIPANT_CLUSTER,
+        demo_company=generated.demo_company,
+        participant=by_username.get(DEMO_PARTICIPANT),
+        coordinator=by_username.get(DEMO_COORDINATOR),
+        progress=report,
+    ).run()
 
 
 def build_reference() -> Reference:
@@ -384,13 +411,17 @@ def count_demo(*, loaded: bool, scale: float | None = None, seed: int | None = N
         positions=clusters.aggregate(n=Count("positions"))["n"],
         budgets=Budget.objects.filter(cluster__in=clusters).count(),
         users=get_user_model().objects.filter(username__in=DEMO_USERNAMES).count(),
+        seeds=Seed.objects.filter(source=RecordSource.GENERATED).count(),
+        needs=Need.objects.filter(source=RecordSource.GENERATED).count(),
         by_kind=dict(organisations.values_list("kind").annotate(n=Count("id")).order_by("kind")),
     )
 
 
 def do_delete_demo() -> None:
-    """Delete every row the demo owns: its logins, programmes and clusters (with their members,
-    positions and budgets), and the organisations and people it generated or took from the seeds.
+    """Delete every row the demo owns: its logins, its generated seeds and needs (with their
+    challenges, proposals, interests, feedback and alerts), its programmes and clusters (with
+    their members, positions and budgets), and the organisations and people it generated or
+    took from the seeds.
 
     Rows users entered or imported stay. The deletions are not written to the change history:
     the demo's generated rows never had any, and a reset would otherwise write one row per
@@ -398,6 +429,9 @@ def do_delete_demo() -> None:
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         try:
             get_user_model().objects.filter(username__in=DEMO_USERNAMES).delete()
+            # The listings first: they protect the organisations that own them.
+            Seed.objects.filter(source=RecordSource.GENERATED).delete()
+            Need.objects.filter(source=RecordSource.GENERATED).delete()
             Cluster.objects.filter(programme__code__in=PROGRAMME_CODES).delete()
             Programme.objects.filter(code__in=PROGRAMME_CODES).delete()
             Person.objects.filter(source__in=DEMO_SOURCES).delete()

@@ -95,6 +95,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 DEMO_USERNAMES = tuple(user.username for user in DEMO_USERS)
+DEMO_PARTICIPANT = "demo-participant"
+DEMO_COORDINATOR = "demo-coordinator"
 
 
 def demo_logins() -> list[DemoLogin]:

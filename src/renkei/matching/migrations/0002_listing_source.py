@@ -4,30 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_seeds_needs'),
+        ("matching", "0001_seeds_needs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalneed',
-            name='source',
-            field=models.CharField(choices=[('seed', 'Named in the programme documents'), ('program_list', 'Public-record programme list'), ('generated', 'Generated demo data'), ('import', 'Imported from a public registry'), ('manual', 'Entered by a user')], default='manual', max_length=16, verbose_name='source'),
+            model_name="historicalneed",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("seed", "Named in the programme documents"),
+                    ("program_list", "Public-record programme list"),
+                    ("generated", "Generated demo data"),
+                    ("import", "Imported from a public registry"),
+                    ("manual", "Entered by a user"),
+                ],
+                default="manual",
+                max_length=16,
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalseed',
-            name='source',
-            field=models.CharField(choices=[('seed', 'Named in the programme documents'), ('program_list', 'Public-record programme list'), ('generated', 'Generated demo data'), ('import', 'Imported from a public registry'), ('manual', 'Entered by a user')], default='manual', max_length=16, verbose_name='source'),
+            model_name="historicalseed",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("seed", "Named in the programme documents"),
+                    ("program_list", "Public-record programme list"),
+                    ("generated", "Generated demo data"),
+                    ("import", "Imported from a public registry"),
+                    ("manual", "Entered by a user"),
+                ],
+                default="manual",
+                max_length=16,
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='need',
-            name='source',
-            field=models.CharField(choices=[('seed', 'Named in the programme documents'), ('program_list', 'Public-record programme list'), ('generated', 'Generated demo data'), ('import', 'Imported from a public registry'), ('manual', 'Entered by a user')], default='manual', max_length=16, verbose_name='source'),
+            model_name="need",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("seed", "Named in the programme documents"),
+                    ("program_list", "Public-record programme list"),
+                    ("generated", "Generated demo data"),
+                    ("import", "Imported from a public registry"),
+                    ("manual", "Entered by a user"),
+                ],
+                default="manual",
+                max_length=16,
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='seed',
-            name='source',
-            field=models.CharField(choices=[('seed', 'Named in the programme documents'), ('program_list', 'Public-record programme list'), ('generated', 'Generated demo data'), ('import', 'Imported from a public registry'), ('manual', 'Entered by a user')], default='manual', max_length=16, verbose_name='source'),
+            model_name="seed",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("seed", "Named in the programme documents"),
+                    ("program_list", "Public-record programme list"),
+                    ("generated", "Generated demo data"),
+                    ("import", "Imported from a public registry"),
+                    ("manual", "Entered by a user"),
+                ],
+                default="manual",
+                max_length=16,
+                verbose_name="source",
+            ),
         ),
     ]

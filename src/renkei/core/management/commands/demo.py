@@ -2,7 +2,8 @@
 
 1. Run the steps in DEMO_STEPS in order, each under a progress display, each quiet unless it
    fails (then its captured output is shown). Steps that load the demo are skipped when the
-   database already holds it, unless --reset asks for a fresh copy.
+   database already holds it, unless --reset asks for a fresh copy; the matching index is
+   built after the data and skipped while the saved index matches the database.
 2. Print the demo logins as a table.
 3. Unless --no-serve, replace this process with `renkei serve` on 127.0.0.1, with plain HTTP
    allowed (RENKEI_INSECURE_HTTP=1) and debug off (RENKEI_DEBUG=0). A new process is needed
@@ -29,7 +30,15 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -43,6 +52,8 @@ class DemoRun:
     scale: float
     reset: bool
     output: io.StringIO = field(default_factory=io.StringIO)
+    # Progress of the running step, for steps that report it: (stage, advance, total once).
+    progress: Callable[[str, int, int | None], None] | None = None
     _demo_loaded: bool | None = None
 
     def demo_loaded(self) -> bool:
@@ -97,6 +108,24 @@ def skip_if_demo_loaded(demo: DemoRun) -> str | None:
     return None
 
 
+def build_matching_index(demo: DemoRun) -> str:
+    from renkei.demo.matching_index import do_build_index
+
+    count = do_build_index(progress=demo.progress)
+    return f"{count:,} seeds, needs and capabilities indexed"
+
+
+def skip_if_index_current(demo: DemoRun) -> str | None:
+    from renkei.demo.matching_index import index_is_current
+
+    if demo.reset:
+        return None
+    current, count = index_is_current()
+    if current:
+        return f"the matching index is current ({count:,} documents)"
+    return None
+
+
 # The demo, step by step. A new step (for instance "Build search indexes", after the loaders)
 # is one DemoStep here: a title, a function taking the DemoRun and returning a summary, and
 # optionally a `skip` rule. Steps run in this order and each gets a line in the progress display.
@@ -104,7 +133,8 @@ DEMO_STEPS: Sequence[DemoStep] = (
     DemoStep("Create or update the database tables", migrate_database),
     DemoStep("Clear the database (--reset)", clear_database, only_on_reset=True),
     DemoStep("Load reference data (prefectures, regions, industries, fields)", load_reference, skip_if_demo_loaded),
-    DemoStep("Load the demo clusters, organisations, people and logins", load_demo, skip_if_demo_loaded),
+    DemoStep("Load the demo clusters, organisations, people, seeds, needs and logins", load_demo, skip_if_demo_loaded),
+    DemoStep("Build the matching index (seeds, needs, capabilities)", build_matching_index, skip_if_index_current),
 )
 
 
@@ -213,6 +243,8 @@ class Command(BaseCommand):
                     progress.advance(overall)
                     continue
                 demo.output = io.StringIO()
+                stage_tasks: dict[str, TaskID] = {}
+                demo.progress = self.step_progress(progress, stage_tasks)
                 started = time.monotonic()
                 try:
                     summary = step.run(demo)
@@ -222,10 +254,25 @@ class Command(BaseCommand):
                     if captured:
                         progress.console.print(captured, markup=False)
                     raise CommandError(f"The demo stopped at step {number} ({step.title}): {exc}") from exc
+                finally:
+                    for task in stage_tasks.values():
+                        progress.remove_task(task)
                 elapsed = time.monotonic() - started
                 progress.console.print(f"[green]✓[/green] {label} ({elapsed:.1f} s): {escape(summary)}")
                 progress.advance(overall)
             progress.update(overall, description="renkei demo: all steps done")
+
+    @staticmethod
+    def step_progress(progress: Progress, tasks: dict[str, TaskID]) -> Callable[[str, int, int | None], None]:
+        """A progress hook for one step: a bar per stage (kept in `tasks`) under the overall one."""
+
+        def hook(stage: str, advance: int, total: int | None) -> None:
+            if total is not None and stage not in tasks:
+                tasks[stage] = progress.add_task(escape(f"    {stage}"), total=max(total, 1))
+            if advance and stage in tasks:
+                progress.advance(tasks[stage], advance)
+
+        return hook
 
     def print_logins(self, console: Console) -> None:
         logins = get_demo_logins()

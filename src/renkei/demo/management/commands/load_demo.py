@@ -83,4 +83,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo logins (username / password, role, where):")
             for login in demo_logins():
                 self.stdout.write(f"  {login.username} / {login.password}  {login.role}, {login.where}")
+            # The listings are written in bulk, past the index: `renkei demo` builds it next.
+            self.stdout.write("Build the matching index of the seeds and needs with `renkei reindex`.")
         self.stdout.write(result.summary())

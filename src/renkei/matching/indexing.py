@@ -14,8 +14,11 @@ Visibility is never stored in the index: callers pass `allow` (see search.py).
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,12 +161,67 @@ def _writer() -> Iterator[None]:
 
 
 def rebuild(progress: Callable[[str, int, int | None], None] | None = None, embedder: Embedder | None = None) -> int:
-    """Build the platform index from the database and save it. Returns the document count."""
-    with _writer():
-        index = MatchIndex.build(all_documents(), embedder=embedder or get_embedder(), progress=progress)
+    """Build the platform index from the database and save it. Returns the document count.
+
+    While it runs, its progress is also kept in a small status file next to the index, so the
+    search pages of every web process can say how far a build has got (`build_status()`)."""
+    with _writer(), _BuildStatus() as status:
+        index = MatchIndex.build(all_documents(), embedder=embedder or get_embedder(), progress=status.hook(progress))
         index.save(index_path())
     _cache.pop(str(index_path()), None)
     return len(index)
+
+
+def build_status_path() -> Path:
+    return index_path().parent / f".{INDEX_NAME}.building.json"
+
+
+def build_status() -> dict | None:
+    """The progress of a rebuild running now ({"stage", "done", "total", "started"}), or None.
+
+    A status left behind by a build that was killed is ignored (its process is gone)."""
+    try:
+        status = json.loads(build_status_path().read_text(encoding="utf-8"))
+        os.kill(int(status["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return status
+
+
+class _BuildStatus:
+    """Writes the status file of a rebuild at most twice a second, and removes it at the end."""
+
+    def __init__(self) -> None:
+        self.path = build_status_path()
+        self.state = {"pid": os.getpid(), "started": time.time(), "stage": "", "done": 0, "total": None}
+        self.written = 0.0
+
+    def __enter__(self) -> _BuildStatus:
+        self.write(force=True)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def write(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.written < 0.5:
+            return
+        self.written = now
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.state), encoding="utf-8")
+        temporary.replace(self.path)
+
+    def hook(self, outer: Callable[[str, int, int | None], None] | None) -> Callable[[str, int, int | None], None]:
+        def progress(stage: str, advance: int, total: int | None) -> None:
+            if total is not None:
+                self.state.update(stage=stage, done=0, total=total)
+            self.state["done"] += advance
+            self.write(force=total is not None)
+            if outer is not None:
+                outer(stage, advance, total)
+
+        return progress
 
 
 def update_documents(ids: Iterable[str]) -> list[str]:

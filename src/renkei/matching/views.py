@@ -183,6 +183,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "index_missing": index is None,
+            "index_building": indexing.build_status() if index is None else None,
             "suggestions": suggestions,
             "partner_organisations": organisations,
             "partner_people": people,
@@ -337,6 +338,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "results": results,
             "searched": searched,
             "index_missing": index_missing,
+            "index_building": indexing.build_status() if index_missing or indexing.get_index() is None else None,
             "alert_form": AlertForm(initial={"q": request.GET.get("q", "")}),
         },
     )

@@ -17,12 +17,15 @@ import importlib.util
 import io
 import os
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -51,6 +54,8 @@ class DemoRun:
 
     scale: float
     reset: bool
+    # Whether the site is served afterwards: then the matching index is built in the background.
+    serve: bool = False
     output: io.StringIO = field(default_factory=io.StringIO)
     # Progress of the running step, for steps that report it: (stage, advance, total once).
     progress: Callable[[str, int, int | None], None] | None = None
@@ -109,15 +114,33 @@ def skip_if_demo_loaded(demo: DemoRun) -> str | None:
 
 
 def build_matching_index(demo: DemoRun) -> str:
+    """Build the index here, or, when the site is served next, in a background process: embedding
+    ~13,000 texts takes one to three minutes on two cores, and the site is usable meanwhile (the
+    seeds & needs pages show the build's progress and fill in when it is done)."""
     from renkei.demo.matching_index import do_build_index
 
+    if demo.serve:
+        log_path = Path(settings.DATA_DIR) / "logs" / "reindex.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log:
+            subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
+                [sys.executable, "-m", "renkei.cli", "reindex"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # keeps building if the server is stopped with Ctrl+C
+            )
+        return f"building in the background (log: {log_path}); search results appear when it is done"
     count = do_build_index(progress=demo.progress)
     return f"{count:,} seeds, needs and capabilities indexed"
 
 
 def skip_if_index_current(demo: DemoRun) -> str | None:
     from renkei.demo.matching_index import index_is_current
+    from renkei.matching.indexing import build_status
 
+    if build_status() is not None:
+        return "the matching index is being built by another process"
     if demo.reset:
         return None
     current, count = index_is_current()
@@ -214,7 +237,7 @@ class Command(BaseCommand):
             _check_port_free(DEMO_HOST, port)  # fail now, not after minutes of loading
 
         console = Console(file=getattr(self.stdout, "_out", sys.stdout), highlight=False)
-        self.run_steps(console, DemoRun(scale=scale, reset=reset))
+        self.run_steps(console, DemoRun(scale=scale, reset=reset, serve=not no_serve))
         self.print_logins(console)
         if no_serve:
             console.print("Demo ready. Serve it with [bold]renkei serve[/bold] (or run [bold]renkei demo[/bold]).")

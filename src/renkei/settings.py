@@ -7,9 +7,11 @@ import importlib.util
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from renkei.config import data_dir, env_bool, env_int, env_list, env_str, secret_key
+from renkei.jobs.conf import broker_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "renkei.web",
     "renkei.api",
     "renkei.demo",
+    "renkei.jobs",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +158,34 @@ X_FRAME_OPTIONS = "DENY"
 if _SECURE:
     SECURE_HSTS_SECONDS = env_int("RENKEI_HSTS_SECONDS", 0)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background jobs (docs/jobs.md). RENKEI_BROKER_URL unset: jobs run inline in the process that
+# starts them, right after its transaction commits. Set to redis://… or amqp://…: they go to
+# Celery workers started with `renkei worker`. The Job row is the result; a Celery result
+# backend is only for operators who want one (RENKEI_RESULT_BACKEND).
+JOBS_BROKER_URL = broker_url("RENKEI_BROKER_URL")
+JOBS_QUEUE = env_str("RENKEI_JOBS_QUEUE", "renkei")
+JOBS_HEARTBEAT_SECONDS = env_int("RENKEI_JOBS_HEARTBEAT", 15)
+JOBS_STALE_SECONDS = env_int("RENKEI_JOBS_STALE_AFTER", 120)
+CELERY_BROKER_URL = JOBS_BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = env_str("RENKEI_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = not CELERY_RESULT_BACKEND
+CELERY_TASK_DEFAULT_QUEUE = JOBS_QUEUE
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Acknowledge a message when its job has run, one message per worker process at a time: a
+# worker lost mid-job leaves the message to be redelivered, and the Job's claim makes the
+# redelivery a no-op (the staleness rule reports the job as failed instead).
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+if JOBS_HEARTBEAT_SECONDS < 1 or JOBS_STALE_SECONDS < 2 * JOBS_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "RENKEI_JOBS_STALE_AFTER must be at least twice RENKEI_JOBS_HEARTBEAT (and the heartbeat at least 1 second)"
+    )
 
 EMAIL_BACKEND = env_str("RENKEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("RENKEI_FROM_EMAIL", "renkei@localhost")

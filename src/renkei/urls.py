@@ -16,5 +16,6 @@ urlpatterns += i18n_patterns(
     path("directory/", include("renkei.directory.urls")),
     path("programmes/", include("renkei.programs.urls")),
     path("matching/", include("renkei.matching.urls")),
+    path("jobs/", include("renkei.jobs.urls")),
     prefix_default_language=True,
 )

@@ -19,7 +19,15 @@ Common commands:
   renkei load_reference    load prefectures, regions, JSIC industries and technology fields
   renkei load_demo         load the fictitious demo clusters, members and logins (--scale)
   renkei createsuperuser   create an administrator account
+  renkei worker            run a background-job worker (needs RENKEI_BROKER_URL)
   renkei check             check the configuration and the code for problems
+
+Matching, networks and events:
+  renkei reindex           rebuild the seeds/needs/capabilities matching index
+  renkei match "TEXT"      print the best matches for a text, with the reasons
+  renkei match-batch       rank JSONL documents for JSONL queries into a TREC run file
+  renkei network metrics   network metrics of the platform or of an edge list (--json)
+  renkei schedule-meetings place business-matching meeting requests into slots and tables
 
 Settings come from environment variables: RENKEI_DATABASE_URL, RENKEI_DATA_DIR, RENKEI_DEBUG,
 RENKEI_SECRET_KEY, RENKEI_ALLOWED_HOSTS, … (see docs/operations.md).

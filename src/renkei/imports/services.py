@@ -1,0 +1,337 @@
+"""Imports as domain actions: every import of a public file goes through one function here.
+
+`do_import_corporations` loads an NTA corporate number file (全件 or 差分) into the Corporation
+table. It is what the `renkei import corporate-numbers` command calls, and what a background job
+or a web upload calls too. It records an ImportRun before reading, commits in batches (rows,
+rejections and the run's counters together, so the run always describes what is in the
+database), and can be stopped at any point and run again on the same file without duplicates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import queue
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from renkei.core.export import neutralise_cell
+from renkei.core.validators import local_government_check_digit
+from renkei.imports.choices import CorporationProcess, ImportSource, ImportStatus
+from renkei.imports.files import (
+    ImportFileError,
+    LimitSettings,
+    OpenedFile,
+    check_file_size,
+    file_sha256,
+    open_import_file,
+)
+from renkei.imports.loader import CorporationLoader
+from renkei.imports.models import Corporation, ImportRejection, ImportRun
+from renkei.imports.nta import CorporationRow, ParseState, RowRejection, name_key, parse_corporation_rows
+
+DEFAULT_BATCH_SIZE = 5_000
+# Rejections stored per run (all are counted); a wrong file must not fill the database.
+DEFAULT_MAX_STORED_REJECTIONS = 10_000
+
+ProgressCallback = Callable[[int, int, "ImportRun"], None]
+
+
+@dataclass
+class _Batch:
+    rows: dict[str, tuple]
+    rejections: list[RowRejection]
+    read: int = 0
+    skipped: int = 0
+    position: int = 0  # bytes of the file on disk read so far, for progress
+
+    @classmethod
+    def empty(cls) -> _Batch:
+        return cls(rows={}, rejections=[])
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_interrupted_runs() -> list[ImportRun]:
+    """Mark as interrupted the runs that say they are running but whose process, on this host,
+    is gone (killed, crashed, machine restarted). Returns them."""
+    host = socket.gethostname()
+    stale = []
+    for run in ImportRun.objects.filter(status=ImportStatus.RUNNING, host=host):
+        if run.pid is None or not _process_alive(run.pid):
+            run.status = ImportStatus.INTERRUPTED
+            run.error = "The process stopped before the end; a later run of the same file completes it."
+            run.save(update_fields=["status", "error"])
+            stale.append(run)
+    return stale
+
+
+def do_import_corporations(
+    path: str | Path,
+    *,
+    user=None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: ProgressCallback | None = None,
+) -> ImportRun:
+    """Import an NTA corporate number file; return its ImportRun (status succeeded or failed).
+
+    1. Check the file's size, hash it, mark earlier runs whose process died as interrupted, and
+       record an ImportRun (running).
+    2. Stream the rows (see `nta.parse_corporation_rows`); rows marked as past history
+       (最新履歴 = 0) are skipped, the last row wins when a number repeats within a batch.
+    3. Every BATCH_SIZE rows read, in one transaction: upsert the rows, store the rejections,
+       add to the run's counters.
+    4. Mark the run succeeded, or failed with the reason when the file as a whole is unusable
+       (ImportFileError, which is raised again for the caller to report).
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    path = Path(path)
+    limits = LimitSettings.from_settings()
+    size = check_file_size(path, limits)
+    sha256 = file_sha256(path)
+    source = ImportSource.CORPORATE_NUMBERS
+    check_interrupted_runs()
+    run = ImportRun.objects.create(
+        source=source,
+        file_name=path.name[:255],
+        file_size=size,
+        sha256=sha256,
+        started_by=user if getattr(user, "is_authenticated", False) else None,
+        started_at=timezone.now(),
+        batch_size=batch_size,
+        host=socket.gethostname()[:255],
+        pid=os.getpid(),
+    )
+    max_stored = getattr(settings, "IMPORT_MAX_STORED_REJECTIONS", DEFAULT_MAX_STORED_REJECTIONS)
+    loader = CorporationLoader(connection)
+    state = ParseState()
+    try:
+        with (
+            open_import_file(path, limits) as opened,
+            closing(_batches_read_ahead(opened, state, batch_size)) as batches,
+        ):
+            for batch in batches:
+                run.encoding = run.encoding or state.encoding
+                _commit_batch(run, loader, batch, max_stored)
+                if progress:
+                    progress(batch.position, opened.size_on_disk, run)
+    except ImportFileError as exc:
+        _finish(run, ImportStatus.FAILED, str(exc), state)
+        raise
+    except BaseException as exc:
+        # KeyboardInterrupt, a lost database connection, a bug: the committed batches stand,
+        # the run says where it stopped, and the caller sees the exception.
+        status = ImportStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ImportStatus.FAILED
+        _finish(run, status, f"{type(exc).__name__}: {exc}", state)
+        raise
+    _finish(run, ImportStatus.SUCCEEDED, "", state)
+    return run
+
+
+_END = object()
+
+
+def _read_batches(opened: OpenedFile, state: ParseState, batch_size: int) -> Iterator[_Batch]:
+    """Group the parsed rows into batches of BATCH_SIZE rows read (accepted or not)."""
+    batch = _Batch.empty()
+    for outcome in parse_corporation_rows(opened.stream, state):
+        batch.read += 1
+        if isinstance(outcome, CorporationRow):
+            if not outcome.latest:
+                batch.skipped += 1
+            else:
+                if outcome.corporate_number in batch.rows:
+                    batch.skipped += 1  # superseded by a later row of the same batch
+                    del batch.rows[outcome.corporate_number]  # the later one takes its place in file order
+                batch.rows[outcome.corporate_number] = outcome.values
+        else:
+            batch.rejections.append(outcome)
+        if batch.read >= batch_size:
+            batch.position = opened.position()
+            yield batch
+            batch = _Batch.empty()
+    batch.position = opened.size_on_disk
+    yield batch
+
+
+def _batches_read_ahead(opened: OpenedFile, state: ParseState, batch_size: int) -> Iterator[_Batch]:
+    """The batches of `_read_batches`, parsed in a helper thread while this one writes.
+
+    The database drivers release the GIL while the server works, so parsing the next batch
+    overlaps writing the last one. Database work stays in the calling thread (its connection,
+    its transactions). At most two batches wait in memory; an error in the parser is raised
+    here; if the caller stops early, the helper stops at its next batch.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in _read_batches(opened, state, batch_size):
+                if not put(batch):
+                    return
+            put(_END)
+        except BaseException as exc:  # noqa: BLE001 - handed over to the calling thread
+            put(exc)
+
+    helper = threading.Thread(target=produce, name="import-parser", daemon=True)
+    helper.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        helper.join()
+
+
+def _commit_batch(run: ImportRun, loader: CorporationLoader, batch: _Batch, max_stored: int) -> None:
+    if not batch.read:
+        return
+    with transaction.atomic():
+        created, updated, unchanged = loader.upsert(list(batch.rows.values()), timezone.now())
+        room = max(max_stored - run.rejected, 0)
+        if batch.rejections and room:
+            ImportRejection.objects.bulk_create(
+                ImportRejection(
+                    run=run,
+                    line_number=r.line_number,
+                    field=r.field[:64],
+                    reason=r.reason,
+                    # NUL cannot be stored in PostgreSQL text; show it as the escape it is.
+                    raw=r.raw.replace("\x00", "\\x00"),
+                )
+                for r in batch.rejections[:room]
+            )
+        run.rows_read += batch.read
+        run.created += created
+        run.updated += updated
+        run.unchanged += unchanged
+        run.skipped += batch.skipped
+        run.rejected += len(batch.rejections)
+        run.batches_committed += 1
+        run.save(
+            update_fields=[
+                "encoding",
+                "rows_read",
+                "created",
+                "updated",
+                "unchanged",
+                "skipped",
+                "rejected",
+                "batches_committed",
+            ]
+        )
+
+
+def _finish(run: ImportRun, status: str, error: str, state: ParseState) -> None:
+    run.status = status
+    run.error = error
+    run.encoding = run.encoding or state.encoding
+    run.finished_at = timezone.now()
+    # The database itself may be what failed: keep the first error, not this one.
+    with contextlib.suppress(Exception):
+        run.save(update_fields=["status", "error", "encoding", "finished_at"])
+
+
+def write_rejections_csv(run: ImportRun, out: Path) -> int:
+    """Write the run's stored rejections as a UTF-8 CSV (with BOM, for Excel); return the count.
+
+    Cells that a spreadsheet would read as a formula (a row may be a CSV injection attempt) are
+    neutralised, as in every export of the platform.
+    """
+    count = 0
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "field", "reason", "row"])
+        for rejection in run.rejections.order_by("line_number", "pk").iterator(chunk_size=2000):
+            writer.writerow(
+                [neutralise_cell(v) for v in (rejection.line_number, rejection.field, rejection.reason, rejection.raw)]
+            )
+            count += 1
+    return count
+
+
+# --- organisation look-up ---------------------------------------------------------------------
+
+LOOKUP_LIMIT = 10
+
+
+def get_corporation_matches(query: str, limit: int = LOOKUP_LIMIT) -> list[Corporation]:
+    """The corporations an organisation form offers for what the user typed: the one with that
+    corporate number, or those whose name (without its legal form) starts with the text.
+
+    Deleted records (処理区分 99) and those the NTA excludes from search (検索対象除外) are left
+    out; open corporations come before closed ones, then shorter names (closer matches) first.
+    """
+    text = query.strip()
+    digits = text.replace("-", "").replace(" ", "")
+    base = Corporation.objects.exclude(process=CorporationProcess.DELETED).filter(hidden_from_search=False)
+    if len(digits) == 13 and digits.isascii() and digits.isdigit():
+        return list(base.filter(pk=digits))
+    key = name_key(text)
+    if not key:
+        return []
+    # In binary order the names starting with KEY are one range of the index (migration 0002).
+    ordered = Collate("name_key", "C") if connection.vendor == "postgresql" else F("name_key")
+    matches = base.alias(key=ordered).filter(key__gte=key, key__lt=key + "\U0010ffff").order_by("key")
+    # Take a bounded slice through the index first, then order it for people.
+    candidates = list(matches[: limit * 20])
+    candidates.sort(key=lambda c: (c.close_date is not None, len(c.name_key), c.name_key))
+    return candidates[:limit]
+
+
+def corporation_prefill(corporation: Corporation) -> dict[str, object]:
+    """What an organisation form fills in from a corporation (the JSON of the look-up)."""
+    municipality = corporation.municipality_code
+    if municipality:
+        municipality += str(local_government_check_digit(municipality))
+    return {
+        "corporate_number": corporation.corporate_number,
+        "name_ja": corporation.name,
+        "name_en": corporation.name_en,
+        "name_kana": corporation.furigana,
+        "kind": corporation.kind,
+        "kind_label": str(corporation.get_kind_display()) if corporation.kind else "",
+        "postal_code": f"{corporation.post_code[:3]}-{corporation.post_code[3:]}" if corporation.post_code else "",
+        "prefecture": corporation.prefecture_code,
+        "municipality": municipality,
+        "address": f"{corporation.prefecture_name}{corporation.city_name}{corporation.street_number}",
+        "address_outside_japan": corporation.address_outside,
+        "closed_on": corporation.close_date.isoformat() if corporation.close_date else None,
+        "successor_corporate_number": corporation.successor_corporate_number,
+        "updated_by_nta_on": corporation.update_date.isoformat() if corporation.update_date else None,
+    }

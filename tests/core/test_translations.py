@@ -23,19 +23,24 @@ pytestmark = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gett
 
 
 def _msgids(po_text: str) -> set[str]:
-    """The msgids of a catalogue, joined across continuation lines (header excluded)."""
-    ids, current, in_id = set(), [], False
-    for line in po_text.splitlines():
-        if line.startswith("msgid "):
-            current, in_id = [line[6:]], True
-        elif in_id and line.startswith('"'):
-            current.append(line)
-        else:
-            if in_id:
-                text = "".join(part.strip()[1:-1] for part in current)
-                if text:
-                    ids.add(text)
-            in_id = False
+    """The msgids of a catalogue (with their context, as gettext keys them: "context\x04msgid"),
+    joined across continuation lines; the header is left out."""
+    ids = set()
+    for entry in po_text.split("\n\n"):
+        parts: dict[str, list[str]] = {}
+        current = None
+        for line in entry.splitlines():
+            if line.startswith(("msgctxt ", "msgid ")):
+                current, _, first = line.partition(" ")
+                parts[current] = [first]
+            elif line.startswith("msg"):
+                current = None
+            elif current and line.startswith('"'):
+                parts[current].append(line)
+        text = "".join(part.strip()[1:-1] for part in parts.get("msgid", []))
+        if text:
+            context = "".join(part.strip()[1:-1] for part in parts.get("msgctxt", []))
+            ids.add(f"{context}\x04{text}" if context else text)
     return ids
 
 

@@ -5,7 +5,6 @@ the services, which check the permission again."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -19,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from renkei.core.display import field_rows
 from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.core.models import Visibility
@@ -162,17 +162,6 @@ person_list = PersonListView.as_view()
 # --- detail pages -----------------------------------------------------------------------
 
 
-def _field_rows(obj, names: list[str]) -> list[dict[str, Any]]:
-    """(label, value) rows for a definition list, labels from the model so they match forms."""
-    rows = []
-    for name in names:
-        field = obj._meta.get_field(name)
-        display = getattr(obj, f"get_{name}_display", None)
-        value = display() if display and getattr(obj, name) not in (None, "") else getattr(obj, name)
-        rows.append({"name": name, "label": field.verbose_name, "value": value})
-    return rows
-
-
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = access.access_organisation(user, pk)
@@ -197,7 +186,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "organisation": organisation,
-        "rows": _field_rows(
+        "rows": field_rows(
             organisation,
             [
                 "kind",

@@ -81,11 +81,13 @@ def _hq_node(promotion_organisation_id: int | None, code: str) -> str:
     return org_id(promotion_organisation_id) if promotion_organisation_id else cluster_id(code)
 
 
-def membership_edges(builder: NetworkBuilder, scope: BuildScope) -> None:
+def _cluster_tie_edges(builder: NetworkBuilder, scope: BuildScope, model, kind: str, member: str, node_id) -> None:
+    """Ties between each row's member (an organisation or a person) and its cluster's HQ node,
+    dated by the row's period (or the cluster's first fiscal year when the row has no start)."""
     rows = list(
-        Membership.objects.filter(cluster__in=scope.clusters())
+        model.objects.filter(cluster__in=scope.clusters())
         .values_list(
-            "organisation_id",
+            member,
             "cluster__promotion_organisation_id",
             "cluster__code",
             "cluster__start_fy",
@@ -95,34 +97,20 @@ def membership_edges(builder: NetworkBuilder, scope: BuildScope) -> None:
         .order_by("pk")
     )
     builder.add_ties(
-        "membership",
-        (org_id(r[0]) for r in rows),
+        kind,
+        (node_id(r[0]) for r in rows),
         (_hq_node(r[1], r[2]) for r in rows),
         start_fy=[_fy(r[4], r[3]) for r in rows],
         end_fy=[_fy(r[5]) for r in rows],
     )
+
+
+def membership_edges(builder: NetworkBuilder, scope: BuildScope) -> None:
+    _cluster_tie_edges(builder, scope, Membership, "membership", "organisation_id", org_id)
 
 
 def hq_position_edges(builder: NetworkBuilder, scope: BuildScope) -> None:
-    rows = list(
-        HQPosition.objects.filter(cluster__in=scope.clusters())
-        .values_list(
-            "person_id",
-            "cluster__promotion_organisation_id",
-            "cluster__code",
-            "cluster__start_fy",
-            "start_on",
-            "end_on",
-        )
-        .order_by("pk")
-    )
-    builder.add_ties(
-        "hq_position",
-        (person_id(r[0]) for r in rows),
-        (_hq_node(r[1], r[2]) for r in rows),
-        start_fy=[_fy(r[4], r[3]) for r in rows],
-        end_fy=[_fy(r[5]) for r in rows],
-    )
+    _cluster_tie_edges(builder, scope, HQPosition, "hq_position", "person_id", person_id)
 
 
 def affiliation_edges(builder: NetworkBuilder, scope: BuildScope) -> None:

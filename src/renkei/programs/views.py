@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.scope import scope_for
+from renkei.core.display import field_rows
 from renkei.core.history import KIND_LABELS, Change, HistoryEntry, history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.directory.access import visible_organisations, visible_people
@@ -139,16 +140,6 @@ cluster_list = ClusterListView.as_view()
 # --- detail pages -----------------------------------------------------------------------
 
 
-def _field_rows(obj, names: list[str]) -> list[dict[str, Any]]:
-    rows = []
-    for name in names:
-        field = obj._meta.get_field(name)
-        display = getattr(obj, f"get_{name}_display", None)
-        value = display() if display and getattr(obj, name) not in (None, "") else getattr(obj, name)
-        rows.append({"name": name, "label": field.verbose_name, "value": value})
-    return rows
-
-
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     programme = access.access_programme(user, code)
@@ -161,7 +152,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = {
         "programme": programme,
-        "rows": _field_rows(programme, ["code", "name_ja", "name_en", "ministry", "phase", "start_fy", "end_fy"]),
+        "rows": field_rows(programme, ["code", "name_ja", "name_en", "ministry", "phase", "start_fy", "end_fy"]),
         "clusters": clusters,
         "can_edit": access.can_manage_programmes(user),
         "history": history_of(programme) if scope_for(user).reads_all else None,
@@ -322,7 +313,7 @@ def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
         promotion = None
     context = {
         "cluster": cluster,
-        "rows": _field_rows(
+        "rows": field_rows(
             cluster, ["code", "name_ja", "name_en", "region_label", "bureau_region", "theme", "start_fy", "end_fy"]
         ),
         "prefectures": list(cluster.prefectures.all()),

@@ -4,12 +4,11 @@ pagination, rows limited to what the reader may see, and a constant number of qu
 from __future__ import annotations
 
 import pytest
-
-from renkei.directory.choices import OrganisationKind
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from renkei.core.models import RecordSource, TechField
+from renkei.directory.choices import OrganisationKind
 from renkei.directory.models import Affiliation, Organisation, Person
 from renkei.programs.models import Membership
 from tests.directory.helpers import url

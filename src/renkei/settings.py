@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "renkei.imports",
     "renkei.accounts",
     "renkei.matching",
+    "renkei.brokerage",
     "renkei.events",
     "renkei.network",
     "renkei.web",

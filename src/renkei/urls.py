@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("renkei.directory.urls")),
     path("programmes/", include("renkei.programs.urls")),
     path("matching/", include("renkei.matching.urls")),
+    path("brokerage/", include("renkei.brokerage.urls")),
     path("jobs/", include("renkei.jobs.urls")),
     prefix_default_language=True,
 )

@@ -103,8 +103,8 @@ def test_another_cluster_cannot_cancel_the_job(cast, client_for, job):
 # --- API --------------------------------------------------------------------------------
 
 
-def test_the_api_gives_the_job_as_json(cast, api, job, english):
-    response = api(cast.hq_a).get(f"/api/jobs/{job.pk}/")
+def test_the_api_gives_the_job_as_json(cast, api, job):
+    response = api(cast.hq_a).get(f"/api/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     data = response.json()
     assert data["id"] == job.pk
@@ -113,6 +113,11 @@ def test_the_api_gives_the_job_as_json(cast, api, job, english):
     assert (data["stage"], data["done"], data["total"], data["percent"]) == ("Counting", 3, 12, 25)
     assert data["started_by"] == "coordinator_a" and data["cluster"] == "cluster-a"
     assert "traceback" not in data
+
+
+def test_the_api_speaks_japanese_by_default(cast, api, job):
+    data = api(cast.hq_a).get(f"/api/jobs/{job.pk}/").json()
+    assert (data["kind_label"], data["stage"]) == ("ワーカーの動作確認", "カウント中")
 
 
 def test_the_api_hides_other_peoples_jobs(cast, api, job):

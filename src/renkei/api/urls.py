@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from renkei.api.views import ObtainTokenView, not_found
 from renkei.core.api.urls import ROUTES as CORE_ROUTES
 from renkei.directory.api.urls import ROUTES as DIRECTORY_ROUTES
+from renkei.imports.api.urls import ROUTES as IMPORTS_ROUTES
 from renkei.jobs.api.urls import ROUTES as JOBS_ROUTES
 from renkei.matching.api.urls import ROUTES as MATCHING_ROUTES
 from renkei.programs.api.urls import ROUTES as PROGRAMS_ROUTES
@@ -18,7 +19,14 @@ from renkei.programs.api.urls import ROUTES as PROGRAMS_ROUTES
 app_name = "api"
 
 router = DefaultRouter()
-for prefix, viewset, basename in [*DIRECTORY_ROUTES, *PROGRAMS_ROUTES, *CORE_ROUTES, *MATCHING_ROUTES, *JOBS_ROUTES]:
+for prefix, viewset, basename in [
+    *DIRECTORY_ROUTES,
+    *PROGRAMS_ROUTES,
+    *CORE_ROUTES,
+    *MATCHING_ROUTES,
+    *JOBS_ROUTES,
+    *IMPORTS_ROUTES,
+]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

@@ -91,6 +91,7 @@ def do_import_corporations(
     user=None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
+    file_name: str = "",
 ) -> ImportRun:
     """Import an NTA corporate number file; return its ImportRun (status succeeded or failed).
 
@@ -102,6 +103,8 @@ def do_import_corporations(
        add to the run's counters.
     4. Mark the run succeeded, or failed with the reason when the file as a whole is unusable
        (ImportFileError, which is raised again for the caller to report).
+
+    FILE_NAME is the name recorded for the run (an upload's original name); the path's by default.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -113,7 +116,7 @@ def do_import_corporations(
     check_interrupted_runs()
     run = ImportRun.objects.create(
         source=source,
-        file_name=path.name[:255],
+        file_name=(file_name or path.name)[:255],
         file_size=size,
         sha256=sha256,
         started_by=user if getattr(user, "is_authenticated", False) else None,

@@ -1,15 +1,200 @@
-"""JSON end points of the imports app."""
+"""Pages and JSON end points of the imports app.
+
+- /imports/ the import runs the user may see, /imports/runs/<id>/ one run's report with its
+  rejected rows, /imports/runs/<id>/rejections.csv those rows as CSV;
+- /imports/new/ upload a file: it is streamed to the upload directory (the size limit enforced
+  while it arrives, see `uploads`), and a background job imports it;
+- /imports/corporations/lookup the organisation look-up (JSON).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
-from renkei.imports.access import can_look_up_corporations
+from renkei.core.export import csv_response
+from renkei.core.listing import Column, RecordListView
+from renkei.imports.access import access_import_run, can_look_up_corporations, can_start_imports, visible_import_runs
+from renkei.imports.forms import JOB_KINDS, ImportUploadForm
 from renkei.imports.services import LOOKUP_LIMIT, corporation_prefill, get_corporation_matches
+from renkei.imports.uploads import ImportUploadHandler, StoredUpload
+from renkei.jobs.services import enqueue
 
 MAX_QUERY_LENGTH = 100
+REJECTIONS_PER_PAGE = 100
+# Multipart framing and the other fields around the file, allowed on top of the file limit
+# before a request is refused from its declared length alone.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+def _staff_only(request: HttpRequest) -> HttpResponse | None:
+    """Sign-in for anonymous visitors, 403 for users whose role may not import."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_start_imports(request.user):
+        raise PermissionDenied(_("Only national officers, cluster HQ staff and administrators import files."))
+    return None
+
+
+# --- import runs ----------------------------------------------------------------------------
+
+
+def _counts(run) -> str:
+    return _("%(read)s read · %(created)s created · %(updated)s updated · %(rejected)s rejected") % {
+        "read": f"{run.rows_read:,}",
+        "created": f"{run.created:,}",
+        "updated": f"{run.updated:,}",
+        "rejected": f"{run.rejected:,}",
+    }
+
+
+class ImportRunListView(RecordListView):
+    title = gettext_lazy("Imports")
+    export_name = "import-runs"
+    default_sort = "-started"
+    create_url_name = "imports:upload"
+    columns = [
+        Column("file", gettext_lazy("File"), lambda r: r.file_name, sort="file_name", link=True),
+        Column("source", gettext_lazy("Source"), lambda r: r.get_source_display(), sort="source"),
+        Column("status", gettext_lazy("Status"), lambda r: r.get_status_display(), sort="status"),
+        Column("started_by", gettext_lazy("Started by"), lambda r: r.started_by.get_username() if r.started_by else ""),
+        Column("started", gettext_lazy("Started"), lambda r: date_filter(r.started_at, "Y-m-d H:i"), sort="started_at"),
+        Column("counts", gettext_lazy("Rows"), _counts),
+        Column("sha256", gettext_lazy("SHA-256"), lambda r: r.sha256),
+    ]
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        refused = _staff_only(request)
+        return refused or super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return visible_import_runs(self.request.user)
+
+    def optimise(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("started_by")
+
+    def can_create(self) -> bool:
+        return True
+
+
+run_list = ImportRunListView.as_view()
+
+
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import report: the run's counts and its rejected rows, 100 a page."""
+    refused = _staff_only(request)
+    if refused:
+        return refused
+    run = access_import_run(request.user, pk)
+    page = Paginator(run.rejections.order_by("line_number", "pk"), REJECTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    counts = [
+        (_("Rows read"), run.rows_read),
+        (_("Created"), run.created),
+        (_("Updated"), run.updated),
+        (_("Unchanged"), run.unchanged),
+        (_("Skipped"), run.skipped),
+        (_("Rejected"), run.rejected),
+    ]
+    return render(
+        request,
+        "imports/run_detail.html",
+        {
+            "run": run,
+            "counts": counts,
+            "page": page,
+            "file_size": filesizeformat(run.file_size),
+            "stored_fewer": page.paginator.count < run.rejected,
+        },
+    )
+
+
+def run_rejections_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's rejected rows as CSV (cells that look like formulas neutralised)."""
+    refused = _staff_only(request)
+    if refused:
+        return refused
+    run = access_import_run(request.user, pk)
+    rows = (
+        (r.line_number, r.field, r.reason, r.raw)
+        for r in run.rejections.order_by("line_number", "pk").iterator(chunk_size=2000)
+    )
+    header = [_("Line"), pgettext("import rejection", "Field"), _("Reason"), _("Row as read")]
+    return csv_response(f"import-{run.pk}-rejections", header, rows)
+
+
+# --- upload ---------------------------------------------------------------------------------
+
+
+def _too_large_message(max_bytes: int) -> str:
+    return _("The file is larger than the limit of %(limit)s; nothing was kept. Ask an operator to import it.") % {
+        "limit": filesizeformat(max_bytes)
+    }
+
+
+@csrf_exempt  # the handlers must be replaced before the body is read; CSRF is checked below
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a file to import, then follow its job. GET shows the form."""
+    refused = _staff_only(request)
+    if refused:
+        return refused
+    if request.method != "POST":
+        return _upload_form(request)
+    handler = ImportUploadHandler(request)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > handler.max_bytes + UPLOAD_OVERHEAD_BYTES:
+        # Refused from its declared length alone: nothing of it is read or written.
+        return _too_large(request, handler)
+    request.upload_handlers = [handler]
+    enqueued = False
+    try:
+        response = _upload_post(request, handler)
+        enqueued = response.status_code == 302
+    finally:
+        if not enqueued:
+            # A refused CSRF token, an invalid form or an error: the upload goes too.
+            handler.discard()
+    return response
+
+
+def _too_large(request: HttpRequest, handler: ImportUploadHandler) -> HttpResponse:
+    message = _too_large_message(handler.max_bytes)
+    return render(request, "imports/upload.html", {"form": ImportUploadForm(), "file_error": message}, status=413)
+
+
+@csrf_protect
+def _upload_form(request: HttpRequest) -> HttpResponse:
+    return render(request, "imports/upload.html", {"form": ImportUploadForm()})
+
+
+@csrf_protect
+def _upload_post(request: HttpRequest, handler: ImportUploadHandler) -> HttpResponse:
+    form = ImportUploadForm(request.POST, request.FILES)
+    stored = request.FILES.get("file")
+    if handler.too_large:
+        return _too_large(request, handler)
+    if not form.is_valid() or not isinstance(stored, StoredUpload):
+        return render(request, "imports/upload.html", {"form": form}, status=400)
+    kind = JOB_KINDS[form.cleaned_data["source"]]
+    job = enqueue(kind, request.user, path=str(stored.path), file_name=stored.name)
+    return redirect(job)
+
+
+# --- organisation look-up (JSON) --------------------------------------------------------------
 
 
 @require_GET

@@ -1,0 +1,340 @@
+"""Pages of the coordinator's CRM. Records are fetched only through brokerage.access and written
+only through brokerage.services, which check the permission again."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from renkei.brokerage import access, services
+from renkei.brokerage.choices import PIPELINE, IntroductionStage
+from renkei.brokerage.filters import InteractionFilterSet
+from renkei.brokerage.forms import InteractionForm, IntroductionForm, StageMoveForm
+from renkei.brokerage.models import Interaction, Introduction
+from renkei.core.history import history_of
+from renkei.core.listing import Column, RecordListView
+from renkei.directory.access import visible_organisations, visible_people
+from renkei.directory.forms import attach_errors
+from renkei.programs.access import access_cluster
+
+
+def crm_page(view):
+    """Visitors are sent to sign in; signed-in users without a CRM role get 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access.check_can_use_crm(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _names(items) -> str:
+    return ", ".join(str(i.name) for i in items)
+
+
+def _coordinator_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- interactions -------------------------------------------------------------------------
+
+
+class InteractionListView(RecordListView):
+    filterset_class = InteractionFilterSet
+    title = _("Interactions")
+    export_name = "interactions"
+    create_url_name = "brokerage:interaction_create"
+    default_sort = "-date"
+    # Notes stay out of the list and its export, so confidential notes never leave the detail page.
+    columns = [
+        Column("date", _("Date"), lambda i: i.date, sort="date"),
+        Column("kind", _("Kind"), lambda i: i.get_kind_display(), sort="kind"),
+        Column("topic", _("Topic"), lambda i: i.topic, sort="topic", link=True),
+        Column("cluster", _("Cluster"), lambda i: i.cluster.name, sort="cluster__code"),
+        Column(
+            "coordinator", _("Coordinator"), lambda i: _coordinator_name(i.coordinator), sort="coordinator__username"
+        ),
+        Column("organisations", _("Organisations"), lambda i: _names(i.shown_organisations)),
+        Column("people", _("People"), lambda i: _names(i.shown_people)),
+        Column("follow_up", _("Next follow-up"), lambda i: i.next_follow_up_on, sort="next_follow_up_on"),
+    ]
+
+    def get_queryset(self) -> QuerySet:
+        return access.visible_interactions(self.request.user)
+
+    def optimise(self, queryset: QuerySet) -> QuerySet:
+        from django.db.models import Prefetch
+
+        user = self.request.user
+        return queryset.select_related("cluster", "coordinator").prefetch_related(
+            Prefetch("organisations", queryset=visible_organisations(user), to_attr="shown_organisations"),
+            Prefetch("people", queryset=visible_people(user), to_attr="shown_people"),
+        )
+
+    def can_create(self) -> bool:
+        return access.writable_clusters(self.request.user).exists()
+
+
+interaction_list = crm_page(InteractionListView.as_view())
+
+
+def _notes_hidden_history(history):
+    """Drop changes of the notes from the history for readers who may not read the notes."""
+    label = str(Interaction._meta.get_field("notes").verbose_name)
+    for entry in history:
+        entry.changes = [c for c in entry.changes if c.field != label]
+    return history
+
+
+@crm_page
+def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    interaction = access.access_interaction(user, pk)
+    show_notes = access.can_see_notes(user, interaction)
+    history = history_of(interaction)
+    context: dict[str, Any] = {
+        "interaction": interaction,
+        "show_notes": show_notes,
+        "organisations": interaction.organisations.filter(pk__in=visible_organisations(user).values("pk")),
+        "people": interaction.people.filter(pk__in=visible_people(user).values("pk")),
+        "can_edit": access.can_edit_interaction(user, interaction),
+        "history": history if show_notes else _notes_hidden_history(history),
+    }
+    return render(request, "brokerage/interaction_detail.html", context)
+
+
+def _forget_unsaved(instance) -> None:
+    instance.pk = None
+    instance._state.adding = True
+
+
+def _preselected(request: HttpRequest) -> dict[str, Any]:
+    """Quick entry from an organisation's, person's or need's page: ?organisation=, ?person=, ?need=.
+    Records the user may not see are ignored, never revealed."""
+    from renkei.matching.access import visible_needs
+
+    user = request.user
+    initial: dict[str, Any] = {}
+    for param, queryset, key, many in (
+        ("organisation", visible_organisations(user), "organisations", True),
+        ("person", visible_people(user), "people", True),
+        ("need", visible_needs(user), "need", False),
+    ):
+        value = request.GET.get(param, "")
+        if value.isdigit() and queryset.filter(pk=int(value)).exists():
+            initial[key] = [int(value)] if many else int(value)
+    if "need" in initial and "organisations" not in initial:
+        need = visible_needs(user).get(pk=initial["need"])
+        if visible_organisations(user).filter(pk=need.organisation_id).exists():
+            initial["organisations"] = [need.organisation_id]
+    return initial
+
+
+def _interaction_form(request: HttpRequest, interaction: Interaction, title, cancel_url: str) -> HttpResponse:
+    initial = _preselected(request) if interaction.pk is None else {}
+    form = InteractionForm(request.POST or None, instance=interaction, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        creating = form.instance.pk is None
+        data = form.cleaned_data
+        try:
+            saved = services.do_save_interaction(
+                request.user, form.instance, organisations=data["organisations"], people=data["people"]
+            )
+        except ValidationError as error:
+            if creating:
+                _forget_unsaved(form.instance)
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The interaction was saved."))
+            return redirect(saved)
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+@crm_page
+def interaction_create(request: HttpRequest) -> HttpResponse:
+    if not access.writable_clusters(request.user).exists():
+        raise PermissionDenied
+    return _interaction_form(request, Interaction(), _("Log an interaction"), reverse("brokerage:interaction_list"))
+
+
+@crm_page
+def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = access.access_interaction(request.user, pk)
+    access.check_can_edit_interaction(request.user, interaction)
+    return _interaction_form(
+        request, interaction, _("Edit %(topic)s") % {"topic": interaction.topic}, interaction.get_absolute_url()
+    )
+
+
+@require_POST
+@crm_page
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = access.access_interaction(request.user, pk)
+    services.do_mark_follow_up_done(request.user, interaction)
+    messages.success(request, _("The follow-up was marked done."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("brokerage:follow_ups")
+    return redirect(target)
+
+
+@crm_page
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    today = services.today()
+    rows = list(services.overdue_follow_ups(request.user, on=today).select_related("cluster", "coordinator"))
+    workload: dict[str, int] = {}
+    for row in rows:
+        row.days_overdue = (today - row.next_follow_up_on).days
+        name = _coordinator_name(row.coordinator)
+        workload[name] = workload.get(name, 0) + 1
+    return render(
+        request,
+        "brokerage/follow_ups.html",
+        {"rows": rows, "workload": sorted(workload.items())},
+    )
+
+
+# --- introductions ------------------------------------------------------------------------
+
+
+@crm_page
+def board_index(request: HttpRequest) -> HttpResponse:
+    """The board of the user's cluster, or a choice when they see several."""
+    clusters = list(access.clusters_seen(request.user))
+    if len(clusters) == 1:
+        return redirect("brokerage:board", code=clusters[0].code)
+    return render(request, "brokerage/board_index.html", {"clusters": clusters})
+
+
+@crm_page
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    cluster = access_cluster(request.user, code)
+    if not access.can_see_cluster(request.user, cluster):
+        raise PermissionDenied
+    introductions = access.visible_introductions(request.user).filter(cluster=cluster)
+    counts = services.stage_counts(introductions)
+    by_stage: dict[str, list[Introduction]] = {stage: [] for stage in IntroductionStage.values}
+    for intro in introductions.select_related(
+        "coordinator", "party_a_organisation", "party_a_person", "party_b_organisation", "party_b_person"
+    ):
+        by_stage[intro.stage].append(intro)
+    columns = [
+        {"stage": stage, "label": IntroductionStage(stage).label, "count": counts[stage], "items": by_stage[stage]}
+        for stage in [*PIPELINE, IntroductionStage.CLOSED]
+    ]
+    return render(
+        request,
+        "brokerage/board.html",
+        {"cluster": cluster, "columns": columns, "can_create": access.can_write_in(request.user, cluster.pk)},
+    )
+
+
+@crm_page
+def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    introduction = access.access_introduction(user, pk)
+    can_edit = access.can_edit_introduction(user, introduction)
+    form = StageMoveForm(request.POST or None, initial={"on": services.today()})
+    if request.method == "POST":
+        access.check_can_edit_introduction(user, introduction)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.do_move_stage(user, introduction, data["to_stage"], on=data["on"], reason=data["reason"])
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The stage was changed."))
+                return redirect(introduction)
+    context = {
+        "introduction": introduction,
+        "parties": _visible_parties(user, introduction),
+        "changes": introduction.stage_changes.select_related("by"),
+        "can_edit": can_edit,
+        "form": form,
+        "history": history_of(introduction),
+    }
+    return render(request, "brokerage/introduction_detail.html", context, status=400 if form.errors else 200)
+
+
+def _visible_parties(user, introduction: Introduction) -> list[list[Any]]:
+    """Each side's organisation and person, left out where the reader may not see them."""
+    org_ids = set(
+        visible_organisations(user)
+        .values_list("pk", flat=True)
+        .filter(pk__in=[introduction.party_a_organisation_id, introduction.party_b_organisation_id])
+    )
+    person_ids = set(
+        visible_people(user)
+        .values_list("pk", flat=True)
+        .filter(pk__in=[introduction.party_a_person_id, introduction.party_b_person_id])
+    )
+    sides = []
+    for side in ("a", "b"):
+        organisation = getattr(introduction, f"party_{side}_organisation")
+        person = getattr(introduction, f"party_{side}_person")
+        sides.append(
+            [
+                x
+                for x in (
+                    person if person and person.pk in person_ids else None,
+                    organisation if organisation and organisation.pk in org_ids else None,
+                )
+                if x is not None
+            ]
+        )
+    return sides
+
+
+def _introduction_form(request: HttpRequest, introduction: Introduction, title, cancel_url: str) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if introduction.pk is None:
+        initial["introduced_on"] = services.today()
+        cluster_code = request.GET.get("cluster")
+        if cluster_code:
+            cluster = access.writable_clusters(request.user).filter(code=cluster_code).first()
+            if cluster is not None:
+                initial["cluster"] = cluster.pk
+    form = IntroductionForm(request.POST or None, instance=introduction, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        creating = form.instance.pk is None
+        try:
+            saved = services.do_save_introduction(request.user, form.instance)
+        except ValidationError as error:
+            if creating:
+                _forget_unsaved(form.instance)
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The introduction was saved."))
+            return redirect(saved)
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+@crm_page
+def introduction_create(request: HttpRequest) -> HttpResponse:
+    if not access.writable_clusters(request.user).exists():
+        raise PermissionDenied
+    return _introduction_form(request, Introduction(), _("Record an introduction"), reverse("brokerage:board_index"))
+
+
+@crm_page
+def introduction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    introduction = access.access_introduction(request.user, pk)
+    access.check_can_edit_introduction(request.user, introduction)
+    return _introduction_form(
+        request, introduction, _("Edit introduction %(name)s") % {"name": introduction}, introduction.get_absolute_url()
+    )

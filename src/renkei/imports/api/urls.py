@@ -1,0 +1,9 @@
+"""The imports API's routes, registered on the API router by renkei.api.urls."""
+
+from __future__ import annotations
+
+from renkei.imports.api import views
+
+ROUTES = [
+    ("import-runs", views.ImportRunViewSet, "import-run"),
+]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InteractionKind(models.TextChoices):
@@ -22,7 +23,7 @@ class IntroductionStage(models.TextChoices):
     NDA = "nda", _("NDA")
     JOINT_RESEARCH = "joint_research", _("Joint research")
     COMMERCIALISED = "commercialised", _("Commercialised")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("introduction stage", "Closed")
 
 
 # The forward order of the open stages; CLOSED stands outside it.

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.brokerage import access
 from renkei.brokerage.choices import InteractionKind
@@ -32,7 +33,9 @@ class InteractionFilterSet(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         field_name="organisations", queryset=Organisation.objects.none(), label=_("Organisation"), distinct=True
     )
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=pgettext_lazy("date range", "From")
+    )
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
 
     class Meta:

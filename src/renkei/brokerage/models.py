@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from renkei.brokerage.choices import InteractionKind, IntroductionStage
@@ -197,12 +198,18 @@ class StageChange(models.Model):
     introduction = models.ForeignKey(
         Introduction, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("introduction")
     )
-    from_stage = models.CharField(_("from"), max_length=16, choices=IntroductionStage.choices, blank=True)
+    from_stage = models.CharField(
+        pgettext_lazy("stage move", "from"), max_length=16, choices=IntroductionStage.choices, blank=True
+    )
     to_stage = models.CharField(_("to"), max_length=16, choices=IntroductionStage.choices)
     on = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("stage move", "by"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from renkei.jobs.choices import JobStatus
@@ -58,7 +58,9 @@ def test_a_job_runs_after_commit_with_progress_and_result(cast, django_capture_o
     assert job.started_by == cast.hq_a and job.cluster == cast.cluster_a
     assert job.started_at and job.finished_at and job.started_at <= job.finished_at
     assert seen[0] == (JobStatus.RUNNING, 0, 3)  # the task saw itself running, its first report stored
-    assert job.result_items() == [("Rows", 3)]
+    with translation.override("en"):
+        assert job.result_items() == [("Rows", 3)]
+    assert job.result_items() == [("行数", 3)]  # labels follow the reader's language
 
 
 def test_progress_is_written_at_most_twice_a_second(cast, django_capture_on_commit_callbacks):

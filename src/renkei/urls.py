@@ -17,6 +17,8 @@ urlpatterns += i18n_patterns(
     path("programmes/", include("renkei.programs.urls")),
     path("matching/", include("renkei.matching.urls")),
     path("brokerage/", include("renkei.brokerage.urls")),
+    path("events/", include("renkei.events.urls")),
     path("jobs/", include("renkei.jobs.urls")),
+    path("network/", include("renkei.network.urls")),
     prefix_default_language=True,
 )

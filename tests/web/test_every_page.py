@@ -19,6 +19,7 @@ PUBLIC = {
     "matching:need_list",
     "matching:search",
     "matching:challenge_list",
+    "events:event_list",
 }
 # Not pages: form posts, downloads, fragments and machine endpoints.
 SKIPPED_PREFIXES = ("admin:", "api", "set_language", "logout", "healthz", "directory:municipality_options")

@@ -7,13 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser, page  # noqa: F401  (the shared Chromium fixtures)
 from tests.cast import PASSWORD, build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_hq_staff_opens_the_explorer_and_a_node_opens_its_record(live_server, page):  # noqa: F811
+def test_hq_staff_opens_the_explorer_and_a_node_opens_its_record(live_server, page):
     cast = build_cast()
     page.goto(f"{live_server.url}/ja/login/")
     page.fill("input[name=username]", "hq_a")

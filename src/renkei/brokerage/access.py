@@ -10,6 +10,7 @@ The rules (one place, proved by tests/brokerage/test_access.py and test_page_acc
 - coordinators and HQ staff of a cluster log interactions and introductions there; a coordinator
   edits the interactions they logged or that name them, HQ staff edit all of their cluster's;
 - staff of the cluster move an introduction through its stages; only HQ staff reopen a closed one.
+- the conversion chart of a cluster is for its HQ staff, national officers and administrators.
 """
 
 from __future__ import annotations
@@ -134,3 +135,10 @@ def clusters_seen(user) -> QuerySet[Cluster]:
     if scope.reads_all:
         return Cluster.objects.all()
     return Cluster.objects.filter(pk__in=scope.staff_cluster_ids)
+
+
+def can_see_conversion(user, cluster: Cluster) -> bool:
+    """The conversion chart is for the cluster's HQ staff, national officers and administrators;
+    coordinators see the board, not their colleagues' conversion rates."""
+    scope = scope_for(user)
+    return scope.reads_all or cluster.pk in scope.hq_cluster_ids

@@ -220,3 +220,24 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on:%Y-%m-%d} {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+class FollowUpDigest(models.Model):
+    """The daily follow-up reminder mail sent to one user for one day, so that running the job
+    twice on the same day sends nothing new."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    sent_on = models.DateField(_("digest date"))
+    item_count = models.PositiveIntegerField(_("follow-ups listed"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "user_id"]
+        verbose_name = _("follow-up digest")
+        verbose_name_plural = _("follow-up digests")
+        constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="followup_digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on:%Y-%m-%d} → {self.user}"

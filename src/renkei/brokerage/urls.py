@@ -15,4 +15,5 @@ urlpatterns = [
     path("introductions/<int:pk>/", views.introduction_detail, name="introduction_detail"),
     path("introductions/<int:pk>/edit/", views.introduction_edit, name="introduction_edit"),
     path("board/<slug:code>/", views.board, name="board"),
+    path("clusters/<slug:code>/conversion/", views.conversion, name="conversion"),
 ]

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from renkei.brokerage import access, services
+from renkei.brokerage import access, quick_entry, services
 from renkei.brokerage.choices import PIPELINE, IntroductionStage
 from renkei.brokerage.filters import InteractionFilterSet
 from renkei.brokerage.forms import InteractionForm, IntroductionForm, StageMoveForm
@@ -123,25 +123,9 @@ def _forget_unsaved(instance) -> None:
 
 
 def _preselected(request: HttpRequest) -> dict[str, Any]:
-    """Quick entry from an organisation's, person's or need's page: ?organisation=, ?person=, ?need=.
-    Records the user may not see are ignored, never revealed."""
-    from renkei.matching.access import visible_needs
-
-    user = request.user
-    initial: dict[str, Any] = {}
-    for param, queryset, key, many in (
-        ("organisation", visible_organisations(user), "organisations", True),
-        ("person", visible_people(user), "people", True),
-        ("need", visible_needs(user), "need", False),
-    ):
-        value = request.GET.get(param, "")
-        if value.isdigit() and queryset.filter(pk=int(value)).exists():
-            initial[key] = [int(value)] if many else int(value)
-    if "need" in initial and "organisations" not in initial:
-        need = visible_needs(user).get(pk=initial["need"])
-        if visible_organisations(user).filter(pk=need.organisation_id).exists():
-            initial["organisations"] = [need.organisation_id]
-    return initial
+    """Quick entry from an organisation's, person's or need's page: ?organisation=, ?person=,
+    ?need=, ?seed=, ?cluster=. Records the user may not see are ignored, never revealed."""
+    return quick_entry.interaction_initial(request.user, request.GET)
 
 
 def _interaction_form(request: HttpRequest, interaction: Interaction, title, cancel_url: str) -> HttpResponse:
@@ -239,7 +223,12 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "brokerage/board.html",
-        {"cluster": cluster, "columns": columns, "can_create": access.can_write_in(request.user, cluster.pk)},
+        {
+            "cluster": cluster,
+            "columns": columns,
+            "can_create": access.can_write_in(request.user, cluster.pk),
+            "can_see_conversion": access.can_see_conversion(request.user, cluster),
+        },
     )
 
 
@@ -303,12 +292,9 @@ def _visible_parties(user, introduction: Introduction) -> list[list[Any]]:
 def _introduction_form(request: HttpRequest, introduction: Introduction, title, cancel_url: str) -> HttpResponse:
     initial: dict[str, Any] = {}
     if introduction.pk is None:
+        # Quick entry from a need's seed suggestion: ?need=&seed= (and ?cluster=).
+        initial.update(quick_entry.introduction_initial(request.user, request.GET))
         initial["introduced_on"] = services.today()
-        cluster_code = request.GET.get("cluster")
-        if cluster_code:
-            cluster = access.writable_clusters(request.user).filter(code=cluster_code).first()
-            if cluster is not None:
-                initial["cluster"] = cluster.pk
     form = IntroductionForm(request.POST or None, instance=introduction, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         creating = form.instance.pk is None
@@ -338,3 +324,47 @@ def introduction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _introduction_form(
         request, introduction, _("Edit introduction %(name)s") % {"name": introduction}, introduction.get_absolute_url()
     )
+
+
+# --- conversion (HQ) ----------------------------------------------------------------------
+
+
+def _conversion_chart(rows, div_id: str) -> str:
+    """Grouped bars: for each stage, the share of each group's introductions that reached it."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    labels = [str(stage.label) for stage in PIPELINE]
+    for row in rows:
+        figure.add_bar(name=row.label, x=labels, y=[round(100 * s, 1) for s in row.shares])
+    figure.update_layout(
+        barmode="group",
+        yaxis={"title": str(_("Share of introductions (percent)")), "range": [0, 100]},
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        height=320,
+        legend={"orientation": "h"},
+    )
+    return figure.to_html(include_plotlyjs=False, full_html=False, div_id=div_id, config={"responsive": True})
+
+
+@crm_page
+def conversion(request: HttpRequest, code: str) -> HttpResponse:
+    from renkei.brokerage.conversion import compute_conversion
+
+    cluster = access_cluster(request.user, code)
+    if not access.can_see_conversion(request.user, cluster):
+        raise PermissionDenied
+    tables = compute_conversion(access.visible_introductions(request.user).filter(cluster=cluster))
+    sections = [
+        {"key": "years", "title": _("By fiscal year"), "rows": tables["years"]},
+        {"key": "coordinators", "title": _("By coordinator"), "rows": tables["coordinators"]},
+    ]
+    for section in sections:
+        section["chart"] = _conversion_chart(section["rows"], f"conversion-{section['key']}") if section["rows"] else ""
+    context = {
+        "cluster": cluster,
+        "stages": [stage.label for stage in PIPELINE],
+        "sections": sections,
+        "total": tables["total"][0],
+    }
+    return render(request, "brokerage/conversion.html", context)

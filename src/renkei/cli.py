@@ -29,6 +29,12 @@ Matching, networks and events:
   renkei network metrics   network metrics of the platform or of an edge list (--json)
   renkei schedule-meetings place business-matching meeting requests into slots and tables
 
+Imports and mail:
+  renkei import corporate-numbers FILE
+                           load the National Tax Agency's corporate-number file (全件/差分)
+  renkei send_followup_digests
+                           mail coordinators and HQ their overdue CRM follow-ups (daily)
+
 Settings come from environment variables: RENKEI_DATABASE_URL, RENKEI_DATA_DIR, RENKEI_DEBUG,
 RENKEI_SECRET_KEY, RENKEI_ALLOWED_HOSTS, … (see docs/operations.md).
 

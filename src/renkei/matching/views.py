@@ -21,7 +21,7 @@ from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.directory.access import visible_people
 from renkei.directory.forms import attach_errors
-from renkei.matching import access, indexing, partners, services
+from renkei.matching import access, indexing, services
 from renkei.matching.filters import NeedFilterSet, SeedFilterSet
 from renkei.matching.forms import (
     AlertForm,
@@ -34,8 +34,9 @@ from renkei.matching.forms import (
     SearchForm,
     SeedForm,
 )
-from renkei.matching.models import Challenge, Feedback, InboxItem, Interest, Need, Proposal, Seed
-from renkei.matching.search import IndexMissing, SearchFilters, is_relevant, need_text, results_for, run_search
+from renkei.matching.models import Challenge, InboxItem, Interest, Need, Proposal, Seed
+from renkei.matching.search import IndexMissing, SearchFilters, run_search
+from renkei.matching.suggestions import suggest_for_need
 
 ANONYMISED = _("(anonymised)")
 
@@ -151,39 +152,23 @@ def seed_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/seed_detail.html", context)
 
 
-def _feedback_by_target(need: Need) -> dict[tuple[str, int], list[Feedback]]:
-    out: dict[tuple[str, int], list[Feedback]] = {}
-    for item in need.feedback.select_related("author"):
-        out.setdefault((item.target_kind, item.target_id), []).append(item)
-    return out
-
-
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     need = access.access_need(user, pk)
     context = _listing_context(request, need)
     context["need"] = need
-    index = indexing.get_index()
-    suggestions, organisations, people = [], [], []
-    if index is not None:
-        # One ranking of the need's text serves both the seed suggestions and the partners.
-        seed_ids = {f"seed-{pk}" for pk in access.visible_seeds(user).values_list("pk", flat=True)}
-        allow = seed_ids | partners.candidate_ids(user, need)
-        if allow:
-            matches = [m for m in index.search(need_text(need), top=partners.CANDIDATES, allow=allow) if is_relevant(m)]
-            suggestions = results_for(user, [m for m in matches if m.id in seed_ids][:10])
-            organisations, people = partners.recommend(user, need, matches=matches)
-    feedback = _feedback_by_target(need) if access.can_see_feedback(user, need) else {}
+    found = suggest_for_need(user, need)
+    suggestions, organisations, people = found.seeds, found.organisations, found.people
     for result in suggestions:
-        result.feedback = feedback.get(("seed", result.obj.pk), [])
+        result.feedback = found.feedback.get(("seed", result.obj.pk), [])
     for partner in organisations:
-        partner.feedback = feedback.get(("organisation", partner.obj.pk), [])
+        partner.feedback = found.feedback.get(("organisation", partner.obj.pk), [])
     for partner in people:
-        partner.feedback = feedback.get(("person", partner.obj.pk), [])
+        partner.feedback = found.feedback.get(("person", partner.obj.pk), [])
     context.update(
         {
-            "index_missing": index is None,
-            "index_building": indexing.build_status() if index is None else None,
+            "index_missing": not found.index_ready,
+            "index_building": indexing.build_status() if not found.index_ready else None,
             "suggestions": suggestions,
             "partner_organisations": organisations,
             "partner_people": people,

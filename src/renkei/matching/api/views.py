@@ -24,7 +24,7 @@ from renkei.core.api.views import (
     ServiceDestroyMixin,
     ServiceUpdateMixin,
 )
-from renkei.matching import access, indexing, partners, services
+from renkei.matching import access, partners, services
 from renkei.matching.api.filters import NeedAPIFilterSet, SeedAPIFilterSet
 from renkei.matching.api.serializers import (
     AlertSerializer,
@@ -42,7 +42,8 @@ from renkei.matching.api.serializers import (
 )
 from renkei.matching.choices import InboxKind
 from renkei.matching.models import Alert, Feedback, InboxItem, Interest, Need, Seed
-from renkei.matching.search import IndexMissing, Result, SearchFilters, is_relevant, need_text, results_for, run_search
+from renkei.matching.search import IndexMissing, Result, SearchFilters, run_search
+from renkei.matching.suggestions import suggest_for_need
 
 LISTING_ORDERING = ["id", "created_at", "updated_at", "title_ja", "title_en", "visibility"]
 
@@ -153,37 +154,18 @@ class NeedViewSet(_ListingViewSet):
         return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
-def _feedback_by_target(need: Need) -> dict[tuple[str, int], list[Feedback]]:
-    out: dict[tuple[str, int], list[Feedback]] = {}
-    for item in need.feedback.select_related("author"):
-        out.setdefault((item.target_kind, item.target_id), []).append(item)
-    return out
-
-
 def need_suggestions(user, need: Need) -> dict[str, Any]:
-    """The suggestions of the need's page (matching.views.need_detail), step for step:
-    one ranking of the need's text over the seeds and partner candidates the user may see, the
-    relevant matches kept, the first 10 seeds, and the partners from the same ranking."""
-    index = indexing.get_index()
-    seeds: list[Result] = []
-    organisations: list[partners.Partner] = []
-    people: list[partners.Partner] = []
-    seed_ids = {f"seed-{pk}" for pk in access.visible_seeds(user).values_list("pk", flat=True)}
-    allow = seed_ids | partners.candidate_ids(user, need)
-    if index is not None and allow:
-        matches = [m for m in index.search(need_text(need), top=partners.CANDIDATES, allow=allow) if is_relevant(m)]
-        seeds = results_for(user, [m for m in matches if m.id in seed_ids][:10])
-        organisations, people = partners.recommend(user, need, matches=matches)
-    feedback = _feedback_by_target(need) if access.can_see_feedback(user, need) else {}
+    """The need page's suggestions (matching.suggestions) as JSON rows."""
+    found = suggest_for_need(user, need)
     return {
         "need": need.pk,
-        "index_ready": index is not None,
+        "index_ready": found.index_ready,
         "seeds": [
-            {**result_row(result, rank), "feedback": feedback.get(("seed", result.obj.pk), [])}
-            for rank, result in enumerate(seeds, start=1)
+            {**result_row(result, rank), "feedback": found.feedback.get(("seed", result.obj.pk), [])}
+            for rank, result in enumerate(found.seeds, start=1)
         ],
-        "organisations": [partner_row(p, feedback) for p in organisations],
-        "people": [partner_row(p, feedback) for p in people],
+        "organisations": [partner_row(p, found.feedback) for p in found.organisations],
+        "people": [partner_row(p, found.feedback) for p in found.people],
         "can_give_feedback": access.can_give_feedback(user, need),
     }
 

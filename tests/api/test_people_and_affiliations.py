@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from renkei.directory.models import Affiliation, Person
 
 
@@ -96,3 +98,21 @@ def test_an_affiliation_cannot_move_to_a_person_the_user_may_not_change(cast, ap
     own = cast.participant_person.affiliations.get()
     response = api(cast.hq_b).patch(f"/api/affiliations/{own.pk}/", {"person": cast.engineer_b.pk})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/affiliations/", "person=99999999999999999999999"),
+        ("/api/affiliations/", "organisation=1.5"),
+        ("/api/affiliations/", "person=0"),
+        ("/api/people/", "organisation=-3"),
+        ("/api/memberships/", "organisation=9223372036854775808"),
+        ("/api/hq-positions/", "person=abc"),
+    ],
+)
+def test_id_filters_outside_the_key_range_are_a_clear_400(cast, api, path, query):
+    response = api(cast.national).get(f"{path}?{query}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    field = query.split("=")[0]
+    assert field in response.json()

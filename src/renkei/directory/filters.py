@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.filters import TextSearchFilter
+from renkei.core.filters import IdFilter, TextSearchFilter
 from renkei.core.models import BureauRegion, Prefecture, RecordSource, TechField, Visibility
 from renkei.directory.choices import OrganisationKind
 from renkei.directory.models import Affiliation, Organisation, Person
@@ -44,7 +44,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = TextSearchFilter()
-    organisation = django_filters.NumberFilter(field_name="affiliations__organisation", label=_("Organisation"))
+    organisation = IdFilter(field_name="affiliations__organisation", label=_("Organisation"))
     organisation_kind = django_filters.ChoiceFilter(
         field_name="affiliations__organisation__kind", choices=OrganisationKind.choices, label=_("Organisation kind")
     )
@@ -79,8 +79,8 @@ class PersonFilterSet(django_filters.FilterSet):
 
 class AffiliationFilterSet(django_filters.FilterSet):
     # Plain ids: a choice over every row would confirm that a hidden record exists.
-    person = django_filters.NumberFilter(label=_("Person"))
-    organisation = django_filters.NumberFilter(label=_("Organisation"))
+    person = IdFilter(label=_("Person"))
+    organisation = IdFilter(label=_("Organisation"))
 
     class Meta:
         model = Affiliation

@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.filters import TextSearchFilter
+from renkei.core.filters import IdFilter, TextSearchFilter
 from renkei.core.models import BureauRegion, Prefecture, TechField
 from renkei.programs.choices import Ministry
 from renkei.programs.models import Budget, Cluster, HQPosition, Membership, Programme
@@ -47,7 +47,7 @@ class ClusterFilterSet(django_filters.FilterSet):
 
 class MembershipFilterSet(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.all(), to_field_name="code", label=_("Cluster"))
-    organisation = django_filters.NumberFilter(label=_("Organisation"))
+    organisation = IdFilter(label=_("Organisation"))
 
     class Meta:
         model = Membership
@@ -56,7 +56,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 class HQPositionFilterSet(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.all(), to_field_name="code", label=_("Cluster"))
-    person = django_filters.NumberFilter(label=_("Person"))
+    person = IdFilter(label=_("Person"))
 
     class Meta:
         model = HQPosition

@@ -167,7 +167,7 @@ def test_a_missing_file_names_the_field_and_starts_nothing(cast, client_for, eng
 
 
 def test_an_unknown_source_is_refused_and_the_upload_deleted(cast, client_for, english):
-    response = post_file(client_for(cast.hq_a), "x.csv", ZENKEN_UTF8.read_bytes(), source="patents")
+    response = post_file(client_for(cast.hq_a), "x.csv", ZENKEN_UTF8.read_bytes(), source="no-such-source")
 
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     assert uploaded_files() == [] and not Job.objects.exists()

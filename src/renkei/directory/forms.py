@@ -12,7 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import IndustryClass, Municipality, Prefecture, TechField
-from renkei.directory import access
+from renkei.directory import access, lookup
 from renkei.directory.models import Affiliation, Organisation, Person
 from renkei.programs.access import editable_clusters
 
@@ -70,9 +70,48 @@ def current_municipalities(keep_code: str | None = None, prefecture: str | None 
     return Municipality.objects.filter(current).select_related("prefecture").order_by("code")
 
 
+# The look-up box's submit button (the form works without JavaScript): its value is "search"
+# to list the corporations matching the box, or the corporate number of the one picked.
+LOOKUP_FILL = "lookup_fill"
+LOOKUP_FILLED_FIELDS = ("corporate_number", "name_ja", "name_en", "name_kana", "postal_code", "address")
+LOOKUP_OFFICIAL_FIELDS = ("corporate_number", "name_ja", "postal_code", "address")
+
+
+class CorporationLookupWidget(forms.TextInput):
+    """The look-up box above an organisation form: a combobox that the script
+    `directory/corporation_lookup.js` fills with candidates from the corporate number table."""
+
+    template_name = "directory/widgets/corporation_lookup.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.state: dict[str, object] = {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        # The status line (results, warnings) describes the box, with the field's help text.
+        described_by = [f"{widget_attrs.get('id', name)}-status", widget_attrs.get("aria-describedby", "")]
+        widget_attrs["aria-describedby"] = " ".join(filter(None, described_by))
+        context["lookup"] = {"fill_name": LOOKUP_FILL, "url": reverse_lazy("imports:corporation-lookup"), **self.state}
+        return context
+
+
 class OrganisationForm(forms.ModelForm):
     """An organisation's record. HQ staff creating one choose the cluster it joins (`cluster`),
-    because they may look after only their clusters' members."""
+    because they may look after only their clusters' members.
+
+    The look-up box (`lookup`) fills the official name, corporate number, address, prefecture
+    and municipality from the NTA table: in the browser as the user types, or on the server
+    when its button is pressed. A fill re-shows the form unsaved, for the user to check."""
+
+    lookup = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("look up the official record"),
+        help_text=_("Type a name or a 13-digit corporate number and pick the corporation."),
+        widget=CorporationLookupWidget(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     prefecture = PrefectureChoiceField(
         queryset=Prefecture.objects.all(),
@@ -138,6 +177,51 @@ class OrganisationForm(forms.ModelForm):
                     help_text=_("The organisation joins this cluster as a member."),
                 )
                 self.order_fields(["cluster"])
+        self._set_up_lookup(user)
+
+    def _set_up_lookup(self, user) -> None:
+        widget = self.fields["lookup"].widget
+        widget.state = {"empty": lookup.reference_table_is_empty()}
+        if widget.state["empty"] and user is not None and lookup.can_import_corporations(user):
+            widget.state["import_url"] = reverse_lazy("imports:upload")
+        self.fill_requested = False
+        if not self.is_bound or not (pressed := str(self.data.get(LOOKUP_FILL, ""))):
+            return
+        text = str(self.data.get("lookup", "")).strip()[:100]
+        number = pressed if pressed.isdigit() else text
+        if not text and not pressed.isdigit():
+            return  # Enter pressed in another field with an empty look-up box: save as usual
+        self.fill_requested = True
+        values = lookup.get_form_values(number)
+        if values is None:
+            widget.state["candidates"] = lookup.bulk_form_values(lookup.get_corporations(text))
+            if not widget.state["candidates"]:
+                widget.state["notice"] = _("No corporation in the register matches this name or number.")
+            self._show_unbound(lookup=text)
+            return
+        # The register often has no English or kana name: keep what the user typed then.
+        filled = {name: values[name] for name in LOOKUP_FILLED_FIELDS if values[name] or name in LOOKUP_OFFICIAL_FIELDS}
+        filled["prefecture"] = values["prefecture"] or None
+        filled["municipality"] = values["municipality"] or None
+        widget.state["picked"] = values
+        self._show_unbound(lookup="", **filled)
+
+    def _show_unbound(self, **overrides) -> None:
+        """Show the posted values (with `overrides`) again as a fresh form without errors."""
+        initial = {
+            name: field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for name, field in self.fields.items()
+        }
+        initial.update(overrides)
+        self.initial = initial
+        self.is_bound = False
+        self.fields["municipality"].queryset = current_municipalities(
+            initial.get("municipality") or None, initial.get("prefecture") or None
+        )
+
+    def is_valid(self) -> bool:
+        # A look-up fill shows the form again for the user to check; it never saves.
+        return not self.fill_requested and super().is_valid()
 
 
 class PersonForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from renkei.accounts.scope import scope_for
-from renkei.imports.models import ImportRun
+from renkei.imports.models import ImportRun, RegionalIndustryStatistic
 
 
 def can_look_up_corporations(user) -> bool:
@@ -40,3 +40,17 @@ def visible_import_runs(user) -> QuerySet[ImportRun]:
 def access_import_run(user, pk: int) -> ImportRun:
     """The run PK if the user may see it; a 404 otherwise, as for any record they may not see."""
     return get_object_or_404(visible_import_runs(user).select_related("started_by"), pk=pk)
+
+
+def can_read_statistics(user) -> bool:
+    """Who may list the imported regional statistics for now: staff roles (national officers,
+    cluster staff and coordinators) and administrators. The figures are public, but the page is
+    a working view for the mapping work, not a public one."""
+    scope = scope_for(user)
+    return scope.authenticated and (scope.superuser or scope.is_staff_role)
+
+
+def visible_statistics(user) -> QuerySet[RegionalIndustryStatistic]:
+    if not can_read_statistics(user):
+        return RegionalIndustryStatistic.objects.none()
+    return RegionalIndustryStatistic.objects.all()

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportSource(models.TextChoices):
     CORPORATE_NUMBERS = "corporate_numbers", _("NTA corporate numbers (法人番号公表サイト)")
+    RESEARCHMAP = "researchmap", _("researchmap researchers")
+    KAKEN = "kaken", _("KAKEN grant projects (科研費)")
+    PATENTS = "patents", _("Patent list")
+    GBIZINFO = "gbizinfo", _("gBizINFO corporate information")
+    ESTAT = "estat", _("e-Stat regional industry statistics")
 
 
 class ImportStatus(models.TextChoices):
@@ -54,3 +59,35 @@ class CloseCause(models.TextChoices):
     MERGED = "11", _("Dissolved by merger (合併による解散等)")
     CLOSED_BY_REGISTRAR = "21", _("Closed by the registrar (登記官による閉鎖)")
     OTHER_LIQUIDATION = "31", _("Other liquidation completed (その他の清算の結了等)")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LinkKind(models.TextChoices):
+    """What an uncertain link found by an import would connect, once staff confirm it."""
+
+    AFFILIATION = "affiliation", _("Researcher's affiliation → organisation")
+    GRANT_INSTITUTION = "grant_institution", _("Grant project's institution → organisation")
+    GRANT_MEMBER = "grant_member", _("Grant project member → person")
+    PATENT_APPLICANT = "patent_applicant", _("Patent applicant → organisation")
+
+
+class PatentRightKind(models.TextChoices):
+    PATENT = "patent", _("Patent (特許)")
+    UTILITY_MODEL = "utility_model", _("Utility model (実用新案)")
+
+
+class StatisticsSurvey(models.TextChoices):
+    """The surveys regional industry figures come from, by their government statistics code."""
+
+    ECONOMIC_CENSUS_ACTIVITY = "00200553", _("Economic Census for Business Activity (経済センサス‐活動調査)")
+    ECONOMIC_CENSUS_BASIC = "00200552", _("Economic Census for Business Frame (経済センサス‐基礎調査)")
+
+
+class StatisticsMeasure(models.TextChoices):
+    ESTABLISHMENTS = "establishments", _("Establishments (事業所数)")
+    EMPLOYEES = "employees", _("Employees (従業者数)")

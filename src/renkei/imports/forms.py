@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from renkei.imports.choices import ImportSource
 
 # The job kind that imports each source (renkei.imports.tasks).
-JOB_KINDS = {ImportSource.CORPORATE_NUMBERS: "imports.corporate_numbers"}
+JOB_KINDS = {
+    ImportSource.CORPORATE_NUMBERS: "imports.corporate_numbers",
+    ImportSource.RESEARCHMAP: "imports.researchmap",
+    ImportSource.KAKEN: "imports.kaken",
+    ImportSource.PATENTS: "imports.patents",
+    ImportSource.GBIZINFO: "imports.gbizinfo",
+    ImportSource.ESTAT: "imports.estat",
+}
 
 
 class ImportUploadForm(forms.Form):
@@ -19,6 +26,9 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("File"),
-        help_text=_("The CSV as published (UTF-8 or Shift_JIS), or the zip as downloaded."),
+        help_text=_(
+            "The file as published (UTF-8 or Shift_JIS), or the zip as downloaded: the NTA CSV, researchmap "
+            "JSON, KAKEN XML, a patent list CSV, a gBizINFO CSV (基本情報 or 特許) or an e-Stat table CSV."
+        ),
         allow_empty_file=False,
     )

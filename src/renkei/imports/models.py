@@ -4,6 +4,11 @@
 corporate number; organisation forms look names and addresses up in it. `ImportRun` records every
 import (who, when, which file and its checksum, the counts) and `ImportRejection` every row it
 refused, with the line, the field and the reason.
+
+The other importers write records of their own: `ResearcherIdentifier` (e-Rad researcher numbers
+of people, from researchmap and KAKEN), `GrantProject` with its `GrantMember`s (KAKEN), `Patent`
+with its `PatentApplicant`s, and `ReviewItem` with its `ReviewCandidate`s: the links an import
+could not make with certainty, which staff confirm or reject.
 """
 
 from __future__ import annotations
@@ -14,7 +19,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.validators import validate_corporate_number
-from renkei.imports.choices import CloseCause, CorporationKind, CorporationProcess, ImportSource, ImportStatus
+from renkei.imports.choices import (
+    CloseCause,
+    CorporationKind,
+    CorporationProcess,
+    ImportSource,
+    ImportStatus,
+    LinkKind,
+    PatentRightKind,
+    ReviewStatus,
+    StatisticsMeasure,
+    StatisticsSurvey,
+)
 
 
 class Corporation(models.Model):
@@ -146,3 +162,376 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.field}: {self.reason}"
+
+
+class ResearcherIdentifier(models.Model):
+    """A researcher number (研究者番号, the 8-digit e-Rad code) of a person in the directory: the key
+    on which KAKEN projects and researchmap profiles meet."""
+
+    person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, related_name="researcher_identifiers", verbose_name=_("person")
+    )
+    erad_code = models.CharField(_("researcher number (e-Rad)"), max_length=8, unique=True)
+    first_run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("imported by")
+    )
+
+    class Meta:
+        ordering = ["erad_code"]
+        verbose_name = _("researcher number")
+        verbose_name_plural = _("researcher numbers")
+
+    def __str__(self) -> str:
+        return self.erad_code
+
+
+class GrantProject(models.Model):
+    """A research project funded by a grant (研究課題), as KAKEN publishes it (科研費 projects)."""
+
+    award_number = models.CharField(_("award number (課題番号)"), max_length=32, unique=True)
+    record_id = models.CharField(_("KAKEN record ID"), max_length=64, blank=True)
+    title_ja = models.TextField(_("title (Japanese)"), blank=True)
+    title_en = models.TextField(_("title (English)"), blank=True)
+    category = models.CharField(_("research category (研究種目)"), max_length=200, blank=True)
+    section = models.CharField(_("section"), max_length=200, blank=True)
+    research_field = models.CharField(_("research field"), max_length=300, blank=True)
+    review_section = models.CharField(_("review section (審査区分)"), max_length=300, blank=True)
+    institution_name = models.CharField(_("institution (as published)"), max_length=300, blank=True)
+    institution = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grant_projects",
+        verbose_name=_("institution"),
+    )
+    start_fiscal_year = models.PositiveSmallIntegerField(_("first fiscal year"), null=True, blank=True)
+    end_fiscal_year = models.PositiveSmallIntegerField(_("last fiscal year"), null=True, blank=True)
+    direct_cost = models.BigIntegerField(_("direct cost (yen)"), null=True, blank=True)
+    indirect_cost = models.BigIntegerField(_("indirect cost (yen)"), null=True, blank=True)
+    total_cost = models.BigIntegerField(_("total (yen)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=64, blank=True)
+    keywords = models.TextField(_("keywords"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    modified_on = models.DateField(_("modified in KAKEN on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("first imported"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed by an import"), auto_now=True)
+
+    class Meta:
+        ordering = ["-start_fiscal_year", "award_number"]
+        verbose_name = _("grant project")
+        verbose_name_plural = _("grant projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_fiscal_year__isnull=True)
+                | models.Q(start_fiscal_year__isnull=True)
+                | models.Q(end_fiscal_year__gte=models.F("start_fiscal_year")),
+                name="imports_grantproject_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_number} {self.title_ja or self.title_en}"
+
+
+class GrantMember(models.Model):
+    """A researcher of a grant project (principal or co-investigator), as published, and the
+    person in the directory once linked."""
+
+    project = models.ForeignKey(
+        GrantProject, on_delete=models.CASCADE, related_name="members", verbose_name=_("project")
+    )
+    sequence = models.PositiveSmallIntegerField(_("order"))
+    role = models.CharField(_("role"), max_length=64, blank=True)
+    researcher_number = models.CharField(_("researcher number (e-Rad)"), max_length=8, blank=True)
+    name = models.CharField(_("name (as published)"), max_length=200)
+    name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    institution_name = models.CharField(_("institution (as published)"), max_length=300, blank=True)
+    department = models.CharField(_("department"), max_length=300, blank=True)
+    job_title = models.CharField(_("title"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        "directory.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grant_memberships",
+        verbose_name=_("person"),
+    )
+
+    class Meta:
+        ordering = ["project", "sequence"]
+        verbose_name = _("grant project member")
+        verbose_name_plural = _("grant project members")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "sequence"], name="imports_grantmember_unique_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+class Patent(models.Model):
+    """A Japanese patent application (特許出願) and what became of it, from a patent list."""
+
+    application_number = models.CharField(
+        _("application number"), max_length=16, unique=True, help_text=_("Normalised: JP, the year, six digits.")
+    )
+    application_number_as_published = models.CharField(_("application number (as published)"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=PatentRightKind.choices, default=PatentRightKind.PATENT)
+    application_date = models.DateField(_("filed on"), null=True, blank=True)
+    publication_number = models.CharField(_("publication number"), max_length=64, blank=True)
+    publication_date = models.DateField(_("published on"), null=True, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
+    registration_date = models.DateField(_("registered on"), null=True, blank=True)
+    title = models.TextField(_("title"))
+    applicants_text = models.TextField(_("applicants (as published)"), blank=True)
+    inventors = models.TextField(_("inventors"), blank=True)
+    ipc = models.TextField(_("IPC"), blank=True)
+    fi = models.TextField(_("FI"), blank=True)
+    fterm_themes = models.TextField(_("F-term themes"), blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    source_note = models.CharField(_("source note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("first imported"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed by an import"), auto_now=True)
+
+    class Meta:
+        ordering = ["-application_date", "application_number"]
+        verbose_name = _("patent")
+        verbose_name_plural = _("patents")
+
+    def __str__(self) -> str:
+        return f"{self.application_number} {self.title}"
+
+
+class PatentApplicant(models.Model):
+    """An applicant (出願人) of a patent as published, and the organisation once linked."""
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="applicants", verbose_name=_("patent"))
+    sequence = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name (as published)"), max_length=300)
+    corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
+    address = models.CharField(_("address (as published)"), max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patent_applications",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        ordering = ["patent", "sequence"]
+        verbose_name = _("patent applicant")
+        verbose_name_plural = _("patent applicants")
+        constraints = [
+            models.UniqueConstraint(fields=["patent", "sequence"], name="imports_patentapplicant_unique_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewItem(models.Model):
+    """A link an import could not make with certainty (a name without a confirming address, or
+    several candidates), waiting for staff to confirm one candidate or reject them all.
+
+    The subject is the record the link starts from: a person (affiliation), a grant project
+    (institution), a grant member (person) or a patent applicant (organisation). `key` makes the
+    item unique per subject and published name, so re-importing a file adds no second item and a
+    rejected link is not asked again."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("run"))
+    line_number = models.PositiveBigIntegerField(_("line"))
+    source_row = models.TextField(_("row as read"), blank=True)
+    kind = models.CharField(_("link"), max_length=32, choices=LinkKind.choices)
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    name = models.CharField(_("name as published"), max_length=300)
+    name_key = models.CharField(_("name for matching"), max_length=300, db_index=True, blank=True)
+    context = models.CharField(
+        _("context"), max_length=300, blank=True, help_text=_("Address, department or title that came with the name.")
+    )
+    person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("person")
+    )
+    grant_project = models.ForeignKey(
+        GrantProject, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("grant project")
+    )
+    grant_member = models.ForeignKey(
+        GrantMember, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("grant member")
+    )
+    patent_applicant = models.ForeignKey(
+        PatentApplicant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("patent applicant"),
+    )
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=100, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    chosen = models.ForeignKey(
+        "ReviewCandidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("chosen")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "-created_at", "pk"]
+        verbose_name = _("link to review")
+        verbose_name_plural = _("links to review")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReviewStatus.values), name="imports_reviewitem_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:review_detail", args=[self.pk])
+
+    @property
+    def subject(self) -> models.Model | None:
+        return self.person or self.grant_project or self.grant_member or self.patent_applicant
+
+
+class ReviewCandidate(models.Model):
+    """One record a review item's name may refer to, with how well it matched and why."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("item"))
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("person")
+    )
+    score = models.FloatField(_("score"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["item", "-score", "pk"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(person__isnull=False),
+                name="imports_reviewcandidate_has_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} ({self.score:.2f})"
+
+    @property
+    def target(self) -> models.Model | None:
+        return self.organisation or self.person
+
+
+class CorporateProfile(models.Model):
+    """What gBizINFO (METI's 法人基本情報) adds to an organisation with a corporate number: its
+    status, business summary and items, workforce detail. Capital, employees, founding date and
+    homepage go to the organisation itself; this side table holds the rest, as published."""
+
+    organisation = models.OneToOneField(
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        related_name="corporate_profile",
+        verbose_name=_("organisation"),
+    )
+    corporate_number = models.CharField(
+        _("corporate number"), max_length=13, unique=True, validators=[validate_corporate_number]
+    )
+    status = models.CharField(_("status (ステータス)"), max_length=64, blank=True)
+    closed_on = models.DateField(_("registration closed on"), null=True, blank=True)
+    close_cause = models.CharField(_("reason for closing"), max_length=2, choices=CloseCause.choices, blank=True)
+    employees_male = models.PositiveIntegerField(_("employees (men)"), null=True, blank=True)
+    employees_female = models.PositiveIntegerField(_("employees (women)"), null=True, blank=True)
+    business_items = models.CharField(
+        _("business item codes (営業品目)"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The codes of the unified qualification's business items, separated by spaces."),
+    )
+    business_summary = models.TextField(_("business summary (事業概要)"), blank=True)
+    homepage = models.CharField(_("homepage (as published)"), max_length=500, blank=True)
+    founding_year = models.PositiveSmallIntegerField(_("founding year (創業年)"), null=True, blank=True)
+    qualification_grade = models.CharField(_("qualification grade (資格等級)"), max_length=16, blank=True)
+    source_updated_on = models.DateField(_("updated in gBizINFO on"), null=True, blank=True)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    created_at = models.DateTimeField(_("first imported"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed by an import"), auto_now=True)
+
+    class Meta:
+        ordering = ["corporate_number"]
+        verbose_name = _("corporate profile (gBizINFO)")
+        verbose_name_plural = _("corporate profiles (gBizINFO)")
+
+    def __str__(self) -> str:
+        return f"gBizINFO {self.corporate_number}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None or "閉鎖" in self.status
+
+
+class RegionalIndustryStatistic(models.Model):
+    """One figure of a regional industry statistic (地域別・産業別統計): the establishments or the
+    employees of one JSIC division or major group in one municipality, in one survey and year, as
+    e-Stat publishes it. A suppressed or empty cell (X, -, …) has no value and `suppressed` set."""
+
+    survey = models.CharField(_("survey"), max_length=8, choices=StatisticsSurvey.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    municipality = models.ForeignKey(
+        "core.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    industry = models.ForeignKey(
+        "core.IndustryClass", on_delete=models.PROTECT, related_name="+", verbose_name=_("industry (JSIC)")
+    )
+    measure = models.CharField(_("measure"), max_length=16, choices=StatisticsMeasure.choices)
+    value = models.BigIntegerField(_("value"), null=True, blank=True)
+    suppressed = models.BooleanField(
+        _("no figure published"), default=False, help_text=_("The cell held a symbol (X secret, - none, … n/a).")
+    )
+    symbol = models.CharField(_("symbol"), max_length=8, blank=True)
+    annotation = models.CharField(_("annotation"), max_length=200, blank=True)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    updated_at = models.DateTimeField(_("last changed by an import"), auto_now=True)
+
+    class Meta:
+        ordering = ["survey", "-year", "municipality", "industry__code", "measure"]
+        verbose_name = _("regional industry statistic")
+        verbose_name_plural = _("regional industry statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "year", "municipality", "industry", "measure"],
+                name="imports_regionalstatistic_unique_figure",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=False) | models.Q(suppressed=True),
+                name="imports_regionalstatistic_value_or_suppressed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.municipality_id} {self.industry_id} {self.measure}: {self.value}"

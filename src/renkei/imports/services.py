@@ -110,22 +110,8 @@ def do_import_corporations(
         raise ValueError("batch_size must be at least 1")
     path = Path(path)
     limits = LimitSettings.from_settings()
-    size = check_file_size(path, limits)
-    sha256 = file_sha256(path)
-    source = ImportSource.CORPORATE_NUMBERS
-    check_interrupted_runs()
-    run = ImportRun.objects.create(
-        source=source,
-        file_name=(file_name or path.name)[:255],
-        file_size=size,
-        sha256=sha256,
-        started_by=user if getattr(user, "is_authenticated", False) else None,
-        started_at=timezone.now(),
-        batch_size=batch_size,
-        host=socket.gethostname()[:255],
-        pid=os.getpid(),
-    )
-    max_stored = getattr(settings, "IMPORT_MAX_STORED_REJECTIONS", DEFAULT_MAX_STORED_REJECTIONS)
+    run = start_import_run(path, ImportSource.CORPORATE_NUMBERS, user, batch_size, file_name, limits)
+    max_stored = max_stored_rejections()
     loader = CorporationLoader(connection)
     state = ParseState()
     try:
@@ -139,16 +125,73 @@ def do_import_corporations(
                 if progress:
                     progress(batch.position, opened.size_on_disk, run)
     except ImportFileError as exc:
-        _finish(run, ImportStatus.FAILED, str(exc), state)
+        finish_run(run, ImportStatus.FAILED, str(exc), state)
         raise
     except BaseException as exc:
         # KeyboardInterrupt, a lost database connection, a bug: the committed batches stand,
         # the run says where it stopped, and the caller sees the exception.
         status = ImportStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ImportStatus.FAILED
-        _finish(run, status, f"{type(exc).__name__}: {exc}", state)
+        finish_run(run, status, f"{type(exc).__name__}: {exc}", state)
         raise
-    _finish(run, ImportStatus.SUCCEEDED, "", state)
+    finish_run(run, ImportStatus.SUCCEEDED, "", state)
     return run
+
+
+def start_import_run(
+    path: Path, source: str, user, batch_size: int, file_name: str = "", limits: LimitSettings | None = None
+) -> ImportRun:
+    """Check the file's size, hash it, mark earlier runs whose process died as interrupted, and
+    record a new ImportRun (running) for it. Every importer starts this way."""
+    size = check_file_size(path, limits or LimitSettings.from_settings())
+    sha256 = file_sha256(path)
+    check_interrupted_runs()
+    return ImportRun.objects.create(
+        source=source,
+        file_name=(file_name or path.name)[:255],
+        file_size=size,
+        sha256=sha256,
+        started_by=user if getattr(user, "is_authenticated", False) else None,
+        started_at=timezone.now(),
+        batch_size=batch_size,
+        host=socket.gethostname()[:255],
+        pid=os.getpid(),
+    )
+
+
+def max_stored_rejections() -> int:
+    return getattr(settings, "IMPORT_MAX_STORED_REJECTIONS", DEFAULT_MAX_STORED_REJECTIONS)
+
+
+def store_rejections(run: ImportRun, rejections: list[RowRejection], max_stored: int) -> None:
+    """Store the batch's rejected rows, up to MAX_STORED per run (the caller counts them all)."""
+    room = max(max_stored - run.rejected, 0)
+    if rejections and room:
+        ImportRejection.objects.bulk_create(
+            ImportRejection(
+                run=run,
+                line_number=r.line_number,
+                field=r.field[:64],
+                reason=r.reason,
+                # NUL cannot be stored in PostgreSQL text; show it as the escape it is.
+                raw=r.raw.replace("\x00", "\\x00"),
+            )
+            for r in rejections[:room]
+        )
+
+
+def save_run_counters(run: ImportRun) -> None:
+    run.save(
+        update_fields=[
+            "encoding",
+            "rows_read",
+            "created",
+            "updated",
+            "unchanged",
+            "skipped",
+            "rejected",
+            "batches_committed",
+        ]
+    )
 
 
 _END = object()
@@ -226,19 +269,7 @@ def _commit_batch(run: ImportRun, loader: CorporationLoader, batch: _Batch, max_
         return
     with transaction.atomic():
         created, updated, unchanged = loader.upsert(list(batch.rows.values()), timezone.now())
-        room = max(max_stored - run.rejected, 0)
-        if batch.rejections and room:
-            ImportRejection.objects.bulk_create(
-                ImportRejection(
-                    run=run,
-                    line_number=r.line_number,
-                    field=r.field[:64],
-                    reason=r.reason,
-                    # NUL cannot be stored in PostgreSQL text; show it as the escape it is.
-                    raw=r.raw.replace("\x00", "\\x00"),
-                )
-                for r in batch.rejections[:room]
-            )
+        store_rejections(run, batch.rejections, max_stored)
         run.rows_read += batch.read
         run.created += created
         run.updated += updated
@@ -246,21 +277,10 @@ def _commit_batch(run: ImportRun, loader: CorporationLoader, batch: _Batch, max_
         run.skipped += batch.skipped
         run.rejected += len(batch.rejections)
         run.batches_committed += 1
-        run.save(
-            update_fields=[
-                "encoding",
-                "rows_read",
-                "created",
-                "updated",
-                "unchanged",
-                "skipped",
-                "rejected",
-                "batches_committed",
-            ]
-        )
+        save_run_counters(run)
 
 
-def _finish(run: ImportRun, status: str, error: str, state: ParseState) -> None:
+def finish_run(run: ImportRun, status: str, error: str, state: ParseState) -> None:
     run.status = status
     run.error = error
     run.encoding = run.encoding or state.encoding

@@ -25,7 +25,7 @@ from renkei.imports.files import LimitSettings
 
 UPLOAD_FIELD = "file"
 # Suffixes kept on the stored name (the importer itself recognises a zip by its content).
-KEPT_SUFFIXES = {".csv", ".zip", ".txt"}
+KEPT_SUFFIXES = {".csv", ".zip", ".txt", ".json", ".jsonl", ".xml"}
 
 
 def upload_dir() -> Path:

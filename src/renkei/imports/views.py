@@ -4,28 +4,36 @@
   rejected rows, /imports/runs/<id>/rejections.csv those rows as CSV;
 - /imports/new/ upload a file: it is streamed to the upload directory (the size limit enforced
   while it arrives, see `uploads`), and a background job imports it;
+- /imports/review/ the review queue of uncertain links, /imports/review/<id>/ one link with its
+  candidates, where staff confirm one or reject them all;
 - /imports/corporations/lookup the organisation look-up (JSON).
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from renkei.core.export import csv_response
 from renkei.core.listing import Column, RecordListView
+from renkei.directory.lookup import bulk_form_values, lookup_rate_exceeded
 from renkei.imports.access import access_import_run, can_look_up_corporations, can_start_imports, visible_import_runs
+from renkei.imports.choices import ReviewStatus
+from renkei.imports.filters import ReviewItemFilterSet
 from renkei.imports.forms import JOB_KINDS, ImportUploadForm
+from renkei.imports.review import access_review_item, do_decide_review_item, visible_candidates, visible_review_items
 from renkei.imports.services import LOOKUP_LIMIT, corporation_prefill, get_corporation_matches
 from renkei.imports.uploads import ImportUploadHandler, StoredUpload
 from renkei.jobs.services import enqueue
@@ -116,6 +124,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "file_size": filesizeformat(run.file_size),
             "stored_fewer": page.paginator.count < run.rejected,
+            "review_pending": run.review_items.filter(status=ReviewStatus.PENDING).count(),
+            "review_total": run.review_items.count(),
         },
     )
 
@@ -215,5 +225,108 @@ def corporation_lookup(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"limit": _("A whole number from 1 to %(max)d.") % {"max": LOOKUP_LIMIT}}, status=400)
     if not 1 <= limit <= LOOKUP_LIMIT:
         return JsonResponse({"limit": _("A whole number from 1 to %(max)d.") % {"max": LOOKUP_LIMIT}}, status=400)
+    if lookup_rate_exceeded(request.user):
+        return JsonResponse({"detail": _("Too many look-ups; wait a minute and try again.")}, status=429)
     matches = get_corporation_matches(query, limit=limit)
-    return JsonResponse({"results": [corporation_prefill(c) for c in matches]})
+    # "form": the same values mapped onto the directory's prefectures and municipalities.
+    form_values = bulk_form_values(matches)
+    results = [corporation_prefill(c) | {"form": f} for c, f in zip(matches, form_values, strict=True)]
+    return JsonResponse({"results": results})
+
+
+# --- review queue ---------------------------------------------------------------------------
+
+
+def _best_candidate(item) -> str:
+    candidates = list(item.candidates.all())
+    if not candidates:
+        return ""
+    best = candidates[0]
+    more = len(candidates) - 1
+    label = f"{best.target} ({best.score:.2f})"
+    return label + (_(" and %(count)d more") % {"count": more} if more else "")
+
+
+class ReviewItemListView(RecordListView):
+    title = gettext_lazy("Links to review")
+    export_name = "import-review"
+    default_sort = "-queued"
+    filterset_class = ReviewItemFilterSet
+    columns = [
+        Column("name", gettext_lazy("Name as published"), lambda i: i.name, sort="name", link=True),
+        Column("kind", gettext_lazy("Link"), lambda i: i.get_kind_display(), sort="kind"),
+        Column("context", gettext_lazy("Context"), lambda i: i.context),
+        Column("candidates", gettext_lazy("Best candidate"), _best_candidate),
+        Column("status", gettext_lazy("Status"), lambda i: i.get_status_display(), sort="status"),
+        Column("file", gettext_lazy("File"), lambda i: f"{i.run.file_name} #{i.run_id}", sort="run__file_name"),
+        Column("line", gettext_lazy("Line"), lambda i: i.line_number),
+        Column("queued", gettext_lazy("Queued"), lambda i: date_filter(i.created_at, "Y-m-d H:i"), sort="created_at"),
+        Column(
+            "decided_by",
+            gettext_lazy("Decided by"),
+            lambda i: i.decided_by.get_username() if i.decided_by else "",
+        ),
+    ]
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        refused = _staff_only(request)
+        return refused or super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return visible_review_items(self.request.user)
+
+    def optimise(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("run", "decided_by").prefetch_related(
+            "candidates__organisation", "candidates__person"
+        )
+
+
+review_list = ReviewItemListView.as_view()
+
+
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One uncertain link: the row it came from, its candidates; POST confirms one or rejects all."""
+    refused = _staff_only(request)
+    if refused:
+        return refused
+    item = access_review_item(request.user, pk)
+    candidates = visible_candidates(request.user, item).order_by("-score", "pk")
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                chosen = request.POST.get("candidate", "")
+                if not chosen.isdigit():
+                    raise ValidationError(_("Choose the record this name refers to."))
+                candidate = get_object_or_404(candidates, pk=int(chosen))
+                do_decide_review_item(request.user, item, confirm=candidate)
+                messages.success(request, _("The link was confirmed and made."))
+            elif action == "reject":
+                do_decide_review_item(request.user, item)
+                messages.success(request, _("The link was rejected; it will not be proposed again."))
+            else:
+                raise ValidationError(_("Confirm a candidate or reject the link."))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect(f"{reverse('imports:review_list')}?status={ReviewStatus.PENDING}")
+    return render(
+        request,
+        "imports/review_detail.html",
+        {"item": item, "candidates": candidates, "error": error, "subject": _subject_label(item)},
+        status=400 if error else 200,
+    )
+
+
+def _subject_label(item) -> str:
+    if item.person_id:
+        return str(item.person)
+    if item.grant_project_id:
+        return str(item.grant_project)
+    if item.grant_member_id:
+        return f"{item.grant_member} — {item.grant_member.project}"
+    if item.patent_applicant_id:
+        return f"{item.patent_applicant} — {item.patent_applicant.patent}"
+    return ""

@@ -6,4 +6,6 @@ from renkei.imports.api import views
 
 ROUTES = [
     ("import-runs", views.ImportRunViewSet, "import-run"),
+    ("import-review-items", views.ReviewItemViewSet, "import-review-item"),
+    ("regional-industry-statistics", views.RegionalIndustryStatisticViewSet, "regional-industry-statistic"),
 ]

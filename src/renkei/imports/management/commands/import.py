@@ -2,6 +2,11 @@
 
     renkei import corporate-numbers 00_zenkoku_all_20240628.zip
     renkei import corporate-numbers diff_20240701.zip --rejections-csv rejected.csv
+    renkei import researchmap researchers.jsonl
+    renkei import kaken grantAwards.xml
+    renkei import patents patents.csv
+    renkei import gbizinfo Kihonjoho_UTF-8.csv [--create-missing]
+    renkei import estat keizai_census_2021.csv
 
 One sub-command per source (docs/imports.md). The module is named `import` because Django finds
 commands by module file name; the keyword is never written as an import statement.
@@ -9,6 +14,7 @@ commands by module file name; the keyword is never written as an import statemen
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +27,49 @@ from rich.table import Table
 
 from renkei.imports.files import ImportFileError
 from renkei.imports.models import ImportRun
+from renkei.imports.records import DEFAULT_RECORD_BATCH_SIZE, do_import_records
 from renkei.imports.services import DEFAULT_BATCH_SIZE, do_import_corporations, write_rejections_csv
+from renkei.imports.sources import record_source
+
+# Record sources: sub-command, source name, help, description.
+RECORD_SOURCES = [
+    (
+        "researchmap",
+        "researchmap",
+        "researchmap researcher profiles (API JSON: one profile, an array, or JSON Lines)",
+        "Create or update people from researchmap profiles, not public until published, with their "
+        "affiliations; uncertain organisation links go to the review queue.",
+    ),
+    (
+        "kaken",
+        "kaken",
+        "KAKEN grant projects (the KAKEN API's XML, grantAwards)",
+        "Create or update grant projects from a KAKEN XML export, linked to researchers (by researcher "
+        "number) and institutions; uncertain links go to the review queue.",
+    ),
+    (
+        "patents",
+        "patents",
+        "a patent list CSV (application number, title, applicants, IPC, abstract; see docs/imports.md)",
+        "Create or update patent applications from a CSV with a header row (the canonical list, Google "
+        "Patents or gBizINFO 特許), linked to applicant organisations; uncertain links go to the review queue.",
+    ),
+    (
+        "gbizinfo",
+        "gbizinfo",
+        "a gBizINFO bulk CSV: 基本情報 (basic information) or 特許 (patents)",
+        "Update the organisations holding each corporate number with gBizINFO's basic information (capital, "
+        "employees, business summary, homepage, founding date, status); corporations not in the directory "
+        "are skipped unless --create-missing is given. The 特許 file is read as a patent list.",
+    ),
+    (
+        "estat",
+        "estat",
+        "an e-Stat Economic Census table (CSV): establishments and employees by municipality × JSIC",
+        "Store establishments and employees by municipality and JSIC division or major group from an e-Stat "
+        "CSV; the file replaces the figures of the same survey, year and municipality.",
+    ),
+]
 
 FIRST_REJECTIONS_SHOWN = 10
 
@@ -52,12 +100,35 @@ class Command(BaseCommand):
             "--rejections-csv", metavar="OUT.csv", help="write every rejected row (line, field, reason) to this CSV"
         )
         corporate.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+        for command, _source, summary, description in RECORD_SOURCES:
+            sub = sources.add_parser(command, help=summary, description=description)
+            sub.add_argument("file", metavar="FILE", help="the file as exported, or a zip holding it")
+            sub.add_argument(
+                "--batch-size",
+                type=int,
+                default=DEFAULT_RECORD_BATCH_SIZE,
+                metavar="N",
+                help=f"records per committed transaction (default {DEFAULT_RECORD_BATCH_SIZE:,})",
+            )
+            sub.add_argument("--rejections-csv", metavar="OUT.csv", help="write every rejected row to this CSV")
+            sub.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+            if command == "gbizinfo":
+                sub.add_argument(
+                    "--create-missing",
+                    action="store_true",
+                    help="create the corporations not in the directory (kind company, visible to cluster staff only)",
+                )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["source"] == "corporate-numbers":
-            self._corporate_numbers(options)
+            self._import(options, do_import_corporations)
+            return
+        for command, source, _summary, _description in RECORD_SOURCES:
+            if options["source"] == command:
+                adapter = record_source(source, create_missing=options.get("create_missing", False))
+                self._import(options, functools.partial(do_import_records, adapter))
 
-    def _corporate_numbers(self, options: dict[str, Any]) -> None:
+    def _import(self, options: dict[str, Any], do_import) -> None:
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         out = Path(options["rejections_csv"]) if options["rejections_csv"] else None
@@ -84,7 +155,7 @@ class Command(BaseCommand):
                 bar.update(task, completed=done, total=total, rows=run.rows_read)
 
             try:
-                run = do_import_corporations(path, batch_size=options["batch_size"], progress=report_progress)
+                run = do_import(path, batch_size=options["batch_size"], progress=report_progress)
             except ImportFileError as exc:
                 raise CommandError(str(exc)) from None
             except KeyboardInterrupt:
@@ -111,6 +182,9 @@ class Command(BaseCommand):
             table.add_row(label, f"{value:,}")
         console.print(table)
         console.print(f"Encoding {run.encoding or '-'}, SHA-256 {run.sha256}, {run.batches_committed:,} batches.")
+        queued = run.review_items.count()
+        if queued:
+            console.print(f"{queued:,} uncertain links queued for review (/imports/review/).")
         first = list(run.rejections.order_by("line_number", "pk")[:FIRST_REJECTIONS_SHOWN])
         if first:
             rejected = Table(title="First rejected rows")

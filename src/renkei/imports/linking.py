@@ -1,0 +1,293 @@
+"""Linking imported rows to the directory: organisations by corporate number or by name and
+address, people by researcher number or by name and affiliation.
+
+A match is **certain** when a corporate number (or an e-Rad researcher number) is equal, when
+exactly one record has the same name *and* a confirming address, prefecture or affiliation, or
+when a reviewer already confirmed that this published name means that organisation. A name
+alone, or several records with the name, give **candidates** with scores; the importer puts them
+in the review queue (`queue_review`), where staff confirm one or reject them all.
+
+The indexes are built once per import run from the records the importing user may see (every
+record for an operator on the command line), so a link never points at another cluster's
+hidden records.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from renkei.accounts.scope import scope_for
+from renkei.core.validators import is_valid_corporate_number
+from renkei.directory.access import visible_organisations, visible_people
+from renkei.directory.models import Affiliation, Organisation, Person
+from renkei.imports.choices import LinkKind, ReviewStatus
+from renkei.imports.models import Corporation, ImportRun, ResearcherIdentifier, ReviewCandidate, ReviewItem
+from renkei.imports.nta import name_key
+
+ORGANISATION_LINKS = (LinkKind.AFFILIATION, LinkKind.GRANT_INSTITUTION, LinkKind.PATENT_APPLICANT)
+MAX_CANDIDATES = 5
+# Scores shown to reviewers: how much the match says, not a probability.
+SCORE_NAME_AND_ADDRESS = 0.9
+SCORE_NAME = 0.7
+SCORE_NAME_AMONG_SEVERAL = 0.6
+SCORE_SIMILAR_NAME = 0.4
+MIN_SIMILAR_KEY = 3
+
+_ENGLISH_FORMS = re.compile(
+    r"\b(co|ltd|inc|corp|corporation|company|limited|kk|gk|llc|k\.k|g\.k)\b\.?",
+)
+_PUNCTUATION = re.compile(r"[\s.,・･'\"()\[\]「」『』、。/-]+")
+
+
+def organisation_key(name: str) -> str:
+    """A name folded for comparison: NFKC, case, legal forms (株式会社, (株), Co., Ltd., KK…),
+    spaces and punctuation removed. 「株式会社みらい精工」 and 「みらい精工(株)」 meet, and so do
+    "MIRAI SEIKO KK" and "Mirai Seiko Co., Ltd."."""
+    # English forms go while the words are still apart; name_key then folds the rest (NFKC,
+    # Japanese legal forms, spaces, case).
+    key = _ENGLISH_FORMS.sub(" ", unicodedata.normalize("NFKC", name or "").casefold())
+    return _PUNCTUATION.sub("", name_key(key))
+
+
+def person_key(family: str, given: str = "") -> str:
+    """A person's name folded for comparison: NFKC, spaces removed, case folded."""
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", f"{family}{given}")).casefold()
+
+
+def _address_key(text: str) -> str:
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    organisation_id: int | None = None
+    person_id: int | None = None
+    score: float = 0.0
+    reason: str = ""
+
+
+@dataclass
+class Match:
+    """The outcome of a look-up: a certain link, or candidates for review (possibly none)."""
+
+    certain: int | None = None
+    reason: str = ""
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def uncertain(self) -> bool:
+        return self.certain is None and bool(self.candidates)
+
+
+@dataclass(frozen=True)
+class _Org:
+    pk: int
+    key_ja: str
+    key_en: str
+    prefecture: str
+    address: str
+
+
+class OrganisationIndex:
+    """The organisations a user may see, by corporate number and by folded name."""
+
+    def __init__(self, user) -> None:
+        queryset = Organisation.objects.all() if user is None else visible_organisations(user)
+        self.by_number: dict[str, int] = {}
+        self.by_key: dict[str, list[_Org]] = defaultdict(list)
+        self.entries: list[_Org] = []
+        rows = queryset.values_list("pk", "name_ja", "name_en", "corporate_number", "prefecture_id", "address")
+        for pk, name_ja, name_en, number, prefecture, address in rows.iterator(chunk_size=2000):
+            entry = _Org(
+                pk, organisation_key(name_ja), organisation_key(name_en), prefecture or "", _address_key(address)
+            )
+            self.entries.append(entry)
+            if number:
+                self.by_number[number] = pk
+            for key in {entry.key_ja, entry.key_en} - {""}:
+                self.by_key[key].append(entry)
+        self._prefectures: dict[str, str] | None = None
+        # Published names a reviewer has confirmed as one organisation (organisation links only).
+        visible = {e.pk for e in self.entries}
+        confirmed: dict[str, set[int]] = defaultdict(set)
+        decided = ReviewItem.objects.filter(
+            status=ReviewStatus.CONFIRMED, kind__in=ORGANISATION_LINKS, chosen__organisation__isnull=False
+        ).values_list("name_key", "chosen__organisation_id")
+        for key, pk in decided:
+            if key and pk in visible:
+                confirmed[key].add(pk)
+        self.confirmed = {key: pks.pop() for key, pks in confirmed.items() if len(pks) == 1}
+
+    def prefecture_of(self, address: str) -> str:
+        """The JIS code of the prefecture an address starts with, or ""."""
+        if self._prefectures is None:
+            from renkei.core.models import Prefecture
+
+            self._prefectures = dict(Prefecture.objects.values_list("name_ja", "code"))
+        text = _address_key(address)
+        for name, code in self._prefectures.items():
+            if name and text.startswith(name):
+                return code
+        return ""
+
+    def match(self, name: str, *, corporate_number: str = "", address: str = "", prefecture: str = "") -> Match:
+        """Look an organisation up (see the module's docstring for what makes a match certain).
+
+        1. A valid corporate number held by an organisation: certain.
+        2. A corporate number the NTA table knows gives the official name and prefecture.
+        3. The same folded name: certain when exactly one of them has a confirming prefecture or
+           address; candidates otherwise.
+        4. No such name: organisations whose name starts with the other's, as weak candidates.
+        """
+        number = (corporate_number or "").strip()
+        if number and is_valid_corporate_number(number):
+            if number in self.by_number:
+                return Match(certain=self.by_number[number], reason="corporate number")
+            official = Corporation.objects.filter(pk=number).values_list("name", "prefecture_code").first()
+            if official:
+                name = name or official[0]
+                prefecture = prefecture or official[1]
+        prefecture = prefecture or (self.prefecture_of(address) if address else "")
+        address_key = _address_key(address)
+        key = organisation_key(name)
+        if not key:
+            return Match()
+        if key in self.confirmed:
+            return Match(certain=self.confirmed[key], reason="confirmed by a reviewer before")
+        same = self.by_key.get(key, [])
+        if same:
+
+            def confirms(entry: _Org) -> bool:
+                if prefecture and entry.prefecture == prefecture:
+                    return True
+                return bool(address_key and entry.address) and (
+                    entry.address.startswith(address_key) or address_key.startswith(entry.address)
+                )
+
+            confirmed = [e for e in same if confirms(e)]
+            if len(confirmed) == 1:
+                return Match(certain=confirmed[0].pk, reason="name and address")
+            candidates = [
+                Candidate(
+                    organisation_id=e.pk,
+                    score=SCORE_NAME_AND_ADDRESS
+                    if e in confirmed
+                    else (SCORE_NAME if len(same) == 1 else SCORE_NAME_AMONG_SEVERAL),
+                    reason="same name and prefecture or address" if e in confirmed else "same name",
+                )
+                for e in same
+            ]
+            return Match(candidates=sorted(candidates, key=lambda c: -c.score)[:MAX_CANDIDATES])
+        if len(key) < MIN_SIMILAR_KEY:
+            return Match()
+        similar = [
+            e
+            for e in self.entries
+            if any(len(k) >= MIN_SIMILAR_KEY and (k.startswith(key) or key.startswith(k)) for k in (e.key_ja, e.key_en))
+        ]
+        similar.sort(key=lambda e: abs(len(e.key_ja or e.key_en) - len(key)))
+        return Match(
+            candidates=[
+                Candidate(organisation_id=e.pk, score=SCORE_SIMILAR_NAME, reason="similar name")
+                for e in similar[:MAX_CANDIDATES]
+            ]
+        )
+
+
+class PersonIndex:
+    """The people a user may see, by e-Rad researcher number and by folded Japanese name."""
+
+    def __init__(self, user) -> None:
+        queryset = Person.objects.all() if user is None else visible_people(user)
+        self.visible_ids = (
+            None if user is None or scope_for(user).reads_all else set(queryset.values_list("pk", flat=True))
+        )
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        for pk, family, given in queryset.values_list("pk", "family_name_ja", "given_name_ja").iterator(
+            chunk_size=2000
+        ):
+            key = person_key(family, given)
+            if key:
+                self.by_key[key].append(pk)
+
+    def add(self, person: Person) -> None:
+        """Make a person created during the run findable by the rows after it."""
+        key = person_key(person.family_name_ja, person.given_name_ja)
+        if key and person.pk not in self.by_key[key]:
+            self.by_key[key].append(person.pk)
+        if self.visible_ids is not None:
+            self.visible_ids.add(person.pk)
+
+    def by_researcher_number(self, number: str) -> int | None:
+        if not number:
+            return None
+        pk = ResearcherIdentifier.objects.filter(erad_code=number).values_list("person_id", flat=True).first()
+        if pk is not None and (self.visible_ids is None or pk in self.visible_ids):
+            return pk
+        return None
+
+    def match(self, name: str, *, researcher_number: str = "", organisation_id: int | None = None) -> Match:
+        """A certain link by researcher number, or by name when exactly one person of that name
+        is affiliated with ORGANISATION_ID; candidates by name otherwise."""
+        pk = self.by_researcher_number(researcher_number)
+        if pk is not None:
+            return Match(certain=pk, reason="researcher number")
+        same = self.by_key.get(person_key(name), [])
+        if not same:
+            return Match()
+        if organisation_id is not None:
+            there = set(
+                Affiliation.objects.filter(person_id__in=same, organisation_id=organisation_id).values_list(
+                    "person_id", flat=True
+                )
+            )
+            if len(there) == 1:
+                return Match(certain=there.pop(), reason="name and affiliation")
+        score = SCORE_NAME if len(same) == 1 else SCORE_NAME_AMONG_SEVERAL
+        return Match(
+            candidates=[Candidate(person_id=pk, score=score, reason="same name") for pk in same[:MAX_CANDIDATES]]
+        )
+
+
+def queue_review(
+    run: ImportRun,
+    *,
+    line_number: int,
+    source_row: str,
+    kind: str,
+    key: str,
+    name: str,
+    candidates: list[Candidate],
+    context: str = "",
+    **subject,
+) -> ReviewItem | None:
+    """Put an uncertain link in the review queue, once: an item with the same KEY (whatever its
+    status: pending, confirmed or rejected) is left as it is, so re-importing a file adds nothing
+    and a rejected link is not asked again. Returns the new item, or None."""
+    if not candidates or ReviewItem.objects.filter(key=key[:255]).exists():
+        return None
+    item = ReviewItem.objects.create(
+        run=run,
+        line_number=line_number,
+        source_row=source_row[:4000].replace("\x00", "\\x00"),
+        kind=kind,
+        key=key[:255],
+        name=name[:300],
+        name_key=(organisation_key(name) if kind in ORGANISATION_LINKS else person_key(name))[:300],
+        context=context[:300],
+        **subject,
+    )
+    ReviewCandidate.objects.bulk_create(
+        ReviewCandidate(
+            item=item,
+            organisation_id=c.organisation_id,
+            person_id=c.person_id,
+            score=c.score,
+            reason=c.reason,
+        )
+        for c in candidates
+    )
+    return item

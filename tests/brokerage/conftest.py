@@ -44,6 +44,10 @@ def make_introduction(actor, cluster, **parties):
 
 @pytest.fixture
 def crm(cast) -> Crm:
+    return build_crm(cast)
+
+
+def build_crm(cast) -> Crm:
     return Crm(
         open_a=make_interaction(
             cast.coordinator_a,

@@ -234,6 +234,19 @@ class TestEditing:
         assert crm.open_a.next_follow_up_on is None
         assert "Second visit" in client.get(url("interaction_detail", crm.open_a.pk)).content.decode()
 
+    def test_an_edit_keeps_the_parties_the_editor_may_not_see(self, cast, crm, client_for):
+        crm.interaction_b.organisations.add(cast.secret_company_a)  # hidden from cluster B's HQ
+        data = {
+            "kind": "call",
+            "date": "2026-04-10",
+            "cluster": cast.cluster_b.pk,
+            "organisations": [cast.public_company_b.pk],
+            "topic": "Beta Devices call again",
+        }
+        response = client_for(cast.hq_b).post(url("interaction_edit", crm.interaction_b.pk), data)
+        assert response.status_code == 302
+        assert set(crm.interaction_b.organisations.all()) == {cast.public_company_b, cast.secret_company_a}
+
     def test_posting_an_edit_to_another_clusters_record_changes_nothing(self, cast, crm, client_for):
         response = client_for(cast.hq_b).post(url("interaction_edit", crm.open_a.pk), interaction_data(cast))
         assert response.status_code == 404

@@ -128,14 +128,21 @@ def test_a_foreign_cluster_partner_makes_an_international_tie(cast):
 
 
 def test_building_takes_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         build_platform_network()
 
 
 def test_every_edge_source_is_named_by_its_tie_type(cast):
     network = build_platform_network(sources=["affiliation"])
     assert network.types == ["affiliation"]
-    assert set(EDGE_SOURCES) == {"membership", "hq_position", "affiliation"}
+    assert set(EDGE_SOURCES) == {
+        "membership",
+        "hq_position",
+        "affiliation",
+        "interaction",
+        "introduction",
+        "event_meeting",
+    }
 
 
 def test_scope_names_are_checked(cast):

@@ -10,7 +10,10 @@ The rules (one place, proved by tests/brokerage/test_access.py and test_page_acc
 - coordinators and HQ staff of a cluster log interactions and introductions there; a coordinator
   edits the interactions they logged or that name them, HQ staff edit all of their cluster's;
 - staff of the cluster move an introduction through its stages; only HQ staff reopen a closed one.
-- the conversion chart of a cluster is for its HQ staff, national officers and administrators.
+- the conversion chart of a cluster is for its HQ staff, national officers and administrators;
+- attachments are read by those who read the record's notes (for a confidential interaction:
+  its author and coordinator, the cluster's HQ staff and administrators), added by those who
+  may change the record, and deleted by the one who uploaded them or the cluster's HQ staff.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from renkei.accounts.scope import scope_for
-from renkei.brokerage.models import Interaction, Introduction
+from renkei.brokerage.models import Attachment, Interaction, Introduction
 from renkei.programs.models import Cluster
 
 
@@ -142,3 +145,41 @@ def can_see_conversion(user, cluster: Cluster) -> bool:
     coordinators see the board, not their colleagues' conversion rates."""
     scope = scope_for(user)
     return scope.reads_all or cluster.pk in scope.hq_cluster_ids
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+def can_read_attachments(user, record: Interaction | Introduction) -> bool:
+    """Whether the user opens the files of a record they see: an interaction's follow its notes
+    (so a confidential one's are for its author and HQ); an introduction's are for all who see it."""
+    if isinstance(record, Interaction):
+        return can_see_notes(user, record)
+    return can_see_cluster(user, record.cluster)
+
+
+def can_add_attachment(user, record: Interaction | Introduction) -> bool:
+    if isinstance(record, Interaction):
+        return can_edit_interaction(user, record)
+    return can_edit_introduction(user, record)
+
+
+def can_delete_attachment(user, attachment: Attachment) -> bool:
+    cluster_id = attachment.cluster_id
+    if is_hq_of(user, cluster_id):
+        return True
+    return user.is_authenticated and attachment.uploaded_by_id == user.pk and can_write_in(user, cluster_id)
+
+
+def access_attachment(user, pk) -> Attachment:
+    """The attachment if the user may read it; 404 otherwise, also when they see the record but not
+    its confidential files, so a download link never tells who may not follow it what is there."""
+    try:
+        attachment = Attachment.objects.select_related("interaction__cluster", "introduction__cluster").get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such attachment") from exc
+    record = attachment.record
+    visible = visible_interactions(user) if isinstance(record, Interaction) else visible_introductions(user)
+    if not visible.filter(pk=record.pk).exists() or not can_read_attachments(user, record):
+        raise Http404("No such attachment")
+    return attachment

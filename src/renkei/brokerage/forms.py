@@ -141,3 +141,10 @@ class StageMoveForm(forms.Form):
         required=False,
         help_text=_("Required when closing or reopening."),
     )
+
+
+class AttachmentForm(forms.Form):
+    """The upload box on an interaction's or introduction's page; brokerage.attachments checks
+    the file's type, size and name."""
+
+    file = forms.FileField(label=_("file"), required=False, allow_empty_file=True)

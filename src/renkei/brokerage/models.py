@@ -3,6 +3,8 @@ introductions (紹介) with their pipeline introduced → met → NDA → joint 
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -241,3 +243,71 @@ class FollowUpDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent_on:%Y-%m-%d} → {self.user}"
+
+
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    """Where the file is stored under the media root: a random directory per file, so two files of
+    the same name never collide and a stored path cannot be guessed from the record."""
+    return f"crm/attachments/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file attached to an interaction or an introduction (an NDA draft, a visit report, slides).
+    It is read under the same rule as the record's notes and served only through the CRM's
+    download view, never as a public media file."""
+
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("interaction"),
+    )
+    introduction = models.ForeignKey(
+        Introduction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("introduction"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interaction__isnull=False, introduction__isnull=True)
+                | Q(interaction__isnull=True, introduction__isnull=False),
+                name="attachment_belongs_to_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("brokerage:attachment_download", args=[self.pk])
+
+    @property
+    def record(self) -> Interaction | Introduction:
+        return self.interaction if self.interaction_id is not None else self.introduction
+
+    @property
+    def cluster_id(self) -> int:
+        return self.record.cluster_id

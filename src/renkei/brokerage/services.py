@@ -100,7 +100,16 @@ def do_save_interaction(
         interaction.created_by = actor
         if interaction.coordinator_id is None:
             interaction.coordinator = actor
-    errors = _check_parties(actor, organisations, people, "organisations", "people")
+    # Only parties named now are checked: one already on the record stays even if the actor may
+    # not see it (another coordinator named it), so an edit does not fail or drop it unseen.
+    linked_orgs: set[int] = set()
+    linked_people: set[int] = set()
+    if interaction.pk is not None:
+        linked_orgs = set(interaction.organisations.values_list("pk", flat=True))
+        linked_people = set(interaction.people.values_list("pk", flat=True))
+    named_orgs = [o for o in organisations if o.pk not in linked_orgs]
+    named_people = [p for p in people if p.pk not in linked_people]
+    errors = _check_parties(actor, named_orgs, named_people, "organisations", "people")
     errors.update(_check_listings(actor, interaction.need, interaction.seed, "need", "seed"))
     _check_coordinator(interaction, errors)
     if errors:

@@ -10,18 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from renkei.brokerage import access, quick_entry, services
+from renkei.brokerage import access, attachments, quick_entry, services
 from renkei.brokerage.choices import PIPELINE, IntroductionStage
 from renkei.brokerage.filters import InteractionFilterSet
-from renkei.brokerage.forms import InteractionForm, IntroductionForm, StageMoveForm
-from renkei.brokerage.models import Interaction, Introduction
+from renkei.brokerage.forms import AttachmentForm, InteractionForm, IntroductionForm, StageMoveForm
+from renkei.brokerage.models import Attachment, Interaction, Introduction
 from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.directory.access import visible_organisations, visible_people
@@ -113,6 +113,7 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": interaction.people.filter(pk__in=visible_people(user).values("pk")),
         "can_edit": access.can_edit_interaction(user, interaction),
         "history": history if show_notes else _notes_hidden_history(history),
+        **_attachments_context(user, interaction),
     }
     return render(request, "brokerage/interaction_detail.html", context)
 
@@ -134,9 +135,15 @@ def _interaction_form(request: HttpRequest, interaction: Interaction, title, can
     if request.method == "POST" and form.is_valid():
         creating = form.instance.pk is None
         data = form.cleaned_data
+        organisations, people = list(data["organisations"]), list(data["people"])
+        if not creating:
+            # Parties the editor cannot see are not in the form's choices; they stay on the record.
+            user = request.user
+            organisations += interaction.organisations.exclude(pk__in=visible_organisations(user).values("pk"))
+            people += interaction.people.exclude(pk__in=visible_people(user).values("pk"))
         try:
             saved = services.do_save_interaction(
-                request.user, form.instance, organisations=data["organisations"], people=data["people"]
+                request.user, form.instance, organisations=organisations, people=people
             )
         except ValidationError as error:
             if creating:
@@ -256,6 +263,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "form": form,
         "history": history_of(introduction),
+        **_attachments_context(user, introduction),
     }
     return render(request, "brokerage/introduction_detail.html", context, status=400 if form.errors else 200)
 
@@ -350,14 +358,22 @@ def _conversion_chart(rows, div_id: str) -> str:
 @crm_page
 def conversion(request: HttpRequest, code: str) -> HttpResponse:
     from renkei.brokerage.conversion import compute_conversion
+    from renkei.brokerage.filters import ConversionFilterSet
 
     cluster = access_cluster(request.user, code)
     if not access.can_see_conversion(request.user, cluster):
         raise PermissionDenied
-    tables = compute_conversion(access.visible_introductions(request.user).filter(cluster=cluster))
+    introductions = access.visible_introductions(request.user).filter(cluster=cluster)
+    filters = ConversionFilterSet(request.GET or None, queryset=introductions, cluster=cluster)
+    field = None
+    if filters.is_bound and filters.is_valid():
+        introductions = filters.qs
+        field = filters.form.cleaned_data.get("field")
+    tables = compute_conversion(introductions, field=field, no_field_label=str(_("No field")))
     sections = [
         {"key": "years", "title": _("By fiscal year"), "rows": tables["years"]},
         {"key": "coordinators", "title": _("By coordinator"), "rows": tables["coordinators"]},
+        {"key": "fields", "title": _("By technology field"), "rows": tables["fields"]},
     ]
     for section in sections:
         section["chart"] = _conversion_chart(section["rows"], f"conversion-{section['key']}") if section["rows"] else ""
@@ -366,5 +382,75 @@ def conversion(request: HttpRequest, code: str) -> HttpResponse:
         "stages": [stage.label for stage in PIPELINE],
         "sections": sections,
         "total": tables["total"][0],
+        "filters": filters,
+        "filtered": filters.is_bound,
     }
-    return render(request, "brokerage/conversion.html", context)
+    return render(request, "brokerage/conversion.html", context, status=400 if filters.errors else 200)
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+def _attachments_context(user, record: Interaction | Introduction) -> dict[str, Any]:
+    readable = access.can_read_attachments(user, record)
+    rows = list(record.attachments.select_related("uploaded_by")) if readable else []
+    for row in rows:
+        row.can_delete = access.can_delete_attachment(user, row)
+    kind = "interaction" if isinstance(record, Interaction) else "introduction"
+    return {
+        "attachments_readable": readable,
+        "attachments": rows,
+        "attachment_form": AttachmentForm() if access.can_add_attachment(user, record) else None,
+        "attachment_upload_url": reverse(f"brokerage:{kind}_attach", args=[record.pk]),
+        "attachment_max_mb": f"{attachments.max_bytes() / (1024 * 1024):g}",
+    }
+
+
+def _attach(request: HttpRequest, record: Interaction | Introduction) -> HttpResponse:
+    if not access.can_add_attachment(request.user, record):
+        raise PermissionDenied
+    try:
+        attachment = attachments.do_add_attachment(request.user, record, request.FILES.get("file"))
+    except ValidationError as error:
+        for message in error.message_dict.get("file", error.messages):
+            messages.error(request, _("File: %(error)s") % {"error": message})
+    else:
+        messages.success(request, _("%(name)s was attached.") % {"name": attachment.name})
+    return redirect(f"{record.get_absolute_url()}#attachments")
+
+
+@require_POST
+@crm_page
+def interaction_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    return _attach(request, access.access_interaction(request.user, pk))
+
+
+@require_POST
+@crm_page
+def introduction_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    return _attach(request, access.access_introduction(request.user, pk))
+
+
+@crm_page
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, always as a download (never shown inline) with the type its extension allows."""
+    attachment: Attachment = access.access_attachment(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from the storage") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachments.content_type_of(attachment)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@crm_page
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = access.access_attachment(request.user, pk)
+    record = attachment.record
+    attachments.do_delete_attachment(request.user, attachment)
+    messages.success(request, _("%(name)s was deleted.") % {"name": attachment.name})
+    return redirect(f"{record.get_absolute_url()}#attachments")

@@ -13,6 +13,9 @@ comes in. `compute_explorer_view` does, in order:
 4. Measure what is left with the engine (`compute_metrics`), so the page, the command line and
    the exports agree on the same graph.
 
+Steps 2 and 4 and the drawing are cached (renkei.network.cache): the build under the records'
+data version, the figures and the drawing under a digest of the visible graph.
+
 Drawing (`network_figure`) caps the graph at `MAX_DRAWN_NODES` nodes by degree; the figures and
 exports always cover the whole visible graph.
 """
@@ -35,12 +38,13 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from renkei.accounts.scope import scope_for
 from renkei.directory.access import visible_organisations, visible_people
-from renkei.network.builder import EDGE_SOURCES, build_platform_network
+from renkei.network.builder import TIE_TYPES
+from renkei.network.cache import cache_key, cached, cached_platform_network, network_digest
 from renkei.network.graph import NO_YEAR, Category, Network
 from renkei.network.metrics import DEFAULT_SEED, NetworkMetrics, compute_metrics, simplify
 from renkei.programs.access import visible_clusters
@@ -59,6 +63,11 @@ TIE_TYPE_LABELS = {
     "membership": _("Membership"),
     "hq_position": _("HQ position"),
     "affiliation": _("Affiliation"),
+    "coordination": _("Coordinator contact"),
+    "joint_interaction": _("Met at a logged interaction"),
+    "event_meeting": _("Met at a business-matching event"),
+    "introduction": _("Introduction"),
+    "introduction_met": _("Introduction that led to a meeting"),
 }
 SECTOR_LABELS = {
     "industry": _("Industry"),
@@ -97,7 +106,7 @@ def explorable_clusters(user) -> QuerySet[Cluster]:
 
 
 def tie_type_choices() -> list[tuple[str, Any]]:
-    names = dict.fromkeys([*TIE_TYPE_LABELS, *EDGE_SOURCES])
+    names = dict.fromkeys([*TIE_TYPE_LABELS, *TIE_TYPES])
     return [("", _("All tie types")), *((name, TIE_TYPE_LABELS.get(name, name)) for name in names)]
 
 
@@ -187,7 +196,9 @@ def visible_node_mask(user, network: Network) -> np.ndarray:
         elif kind == "person":
             keep[i] = int(key) in seen_people
         else:
-            keep[i] = kind == "cluster"
+            # cluster stand-ins are public record; coordinators ("user:") appear only through the
+            # CRM ties of the clusters being explored, which the explorer's readers may read
+            keep[i] = kind in ("cluster", "user")
     return keep
 
 
@@ -207,6 +218,7 @@ def subnetwork(network: Network, node_mask: np.ndarray, tie_mask: np.ndarray) ->
         types=list(network.types),
         start_fy=network.start_fy[tie_mask],
         end_fy=network.end_fy[tie_mask],
+        cluster=network.cluster[tie_mask],
         labels=[network.labels[i] for i in kept] if network.labels else [],
         kinds=[network.kinds[i] for i in kept] if network.kinds else [],
         attributes={
@@ -252,13 +264,23 @@ def compute_visible_network(user, request: ExplorerRequest) -> Network:
     allowed = set(explorable_clusters(user).values_list("pk", flat=True))
     if any(cluster.pk not in allowed for cluster in request.clusters):
         raise PermissionDenied("You may not explore this cluster's network.")
-    return visible_subnetwork(user, build_platform_network(request.clusters), request)
+    return visible_subnetwork(user, cached_platform_network(request.clusters), request)
 
 
 def compute_explorer_view(user, request: ExplorerRequest, *, seed: int = DEFAULT_SEED) -> ExplorerView:
-    """Steps 1–4 of the module docstring: what the page shows."""
+    """Steps 1–4 of the module docstring: what the page shows. The built network and the figures
+    come from the cache (renkei.network.cache) while the records and the visible graph stay the
+    same."""
     network = compute_visible_network(user, request)
-    return ExplorerView(request, network, compute_metrics(network, seed=seed))
+    key = cache_key("metrics", network_digest(network), seed)
+    return ExplorerView(request, network, cached(key, lambda: compute_metrics(network, seed=seed)))
+
+
+def cached_network_figure(view: ExplorerView, cap: int = MAX_DRAWN_NODES) -> tuple[dict[str, Any], int]:
+    """`network_figure`, from the cache for the same visible graph, colouring and language (the
+    layout is the slowest step of the page)."""
+    key = cache_key("figure", network_digest(view.network), view.request.colour, cap, get_language())
+    return cached(key, lambda: network_figure(view, cap))
 
 
 # --- records and labels ---------------------------------------------------------------------

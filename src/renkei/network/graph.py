@@ -19,6 +19,7 @@ import numpy as np
 NODE_ATTRIBUTES = ("sector", "region", "field", "country")
 UNKNOWN = -1
 NO_YEAR = 0  # an undated tie; fiscal years are 1950+ (renkei.core.validators)
+NO_CLUSTER = 0  # a tie not recorded in a cluster (primary keys start at 1)
 
 
 @dataclass
@@ -44,7 +45,9 @@ class Network:
     `ids[i]` names node i ("org:12", "person:5", or whatever an edge list used); `labels[i]` is a
     readable name when one is known. Tie k joins `source[k]` and `target[k]` (undirected) with
     `weight[k]`, type `types[type_code[k]]`, and the fiscal years it started and ended
-    (`NO_YEAR` when undated or still running)."""
+    (`NO_YEAR` when undated or still running). `cluster[k]` is the pk of the cluster whose record
+    gives the tie (`NO_CLUSTER` when none), so a reader can drop the ties of records they may not
+    see (the CRM's are cluster-internal)."""
 
     ids: list[str]
     source: np.ndarray
@@ -57,6 +60,11 @@ class Network:
     labels: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     attributes: dict[str, Category] = field(default_factory=dict)
+    cluster: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.cluster is None:
+            self.cluster = np.full(self.source.shape[0], NO_CLUSTER, dtype=np.int64)
 
     @property
     def node_count(self) -> int:
@@ -105,6 +113,7 @@ class NetworkBuilder:
         weights: Iterable[float] | None = None,
         start_fy: Iterable[int | None] | None = None,
         end_fy: Iterable[int | None] | None = None,
+        clusters: Iterable[int | None] | None = None,
     ) -> None:
         source = np.fromiter((self.node(s) for s in sources), dtype=np.int64)
         target = np.fromiter((self.node(t) for t in targets), dtype=np.int64)
@@ -119,6 +128,7 @@ class NetworkBuilder:
                 np.full(count, self.type_code(tie_type), dtype=np.int32),
                 _years(start_fy, count),
                 _years(end_fy, count),
+                _clusters(clusters, count),
             )
         )
 
@@ -137,12 +147,13 @@ class NetworkBuilder:
                 type_code.astype(np.int32, copy=False),
                 np.full(count, NO_YEAR, dtype=np.int32),
                 np.full(count, NO_YEAR, dtype=np.int32),
+                np.full(count, NO_CLUSTER, dtype=np.int64),
             )
         )
 
     def build(self) -> Network:
-        columns = list(zip(*self._chunks, strict=True)) if self._chunks else [()] * 6
-        dtypes = (np.int64, np.int64, np.float64, np.int32, np.int32, np.int32)
+        columns = list(zip(*self._chunks, strict=True)) if self._chunks else [()] * 7
+        dtypes = (np.int64, np.int64, np.float64, np.int32, np.int32, np.int32, np.int64)
         arrays = [
             np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
             for parts, dtype in zip(columns, dtypes, strict=True)
@@ -156,6 +167,7 @@ class NetworkBuilder:
             types=sorted(self._types, key=self._types.__getitem__),
             start_fy=arrays[4],
             end_fy=arrays[5],
+            cluster=arrays[6],
         )
 
 
@@ -180,3 +192,9 @@ def _years(values: Iterable[int | None] | None, count: int) -> np.ndarray:
     if values is None:
         return np.full(count, NO_YEAR, dtype=np.int32)
     return np.fromiter((NO_YEAR if v is None else v for v in values), dtype=np.int32, count=count)
+
+
+def _clusters(values: Iterable[int | None] | None, count: int) -> np.ndarray:
+    if values is None:
+        return np.full(count, NO_CLUSTER, dtype=np.int64)
+    return np.fromiter((NO_CLUSTER if v is None else v for v in values), dtype=np.int64, count=count)

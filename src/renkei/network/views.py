@@ -50,7 +50,7 @@ def network_explorer(request: HttpRequest) -> HttpResponse:
         return render(request, "network/explorer.html", {"form": form}, status=400)
     query = explorer.explorer_request(request.user, form)
     view = explorer.compute_explorer_view(request.user, query)
-    figure, drawn = explorer.network_figure(view, cap=explorer.MAX_DRAWN_NODES)
+    figure, drawn = explorer.cached_network_figure(view, cap=explorer.MAX_DRAWN_NODES)
     graph = view.metrics.graph
     definitions = {d.key: d for d in GRAPH_METRICS}
     summary = [{"definition": definitions[key], "value": graph.get(key)} for key in SUMMARY_METRICS]

@@ -1,0 +1,106 @@
+"""The built network and the explorer's figures come from the cache until a record changes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from renkei.directory.choices import OrganisationKind
+from renkei.directory.models import Affiliation, Organisation
+from renkei.network import cache as network_cache
+from renkei.network.cache import cached_platform_network, data_version
+from renkei.programs.models import Membership
+from tests.brokerage.conftest import make_interaction
+
+pytestmark = pytest.mark.django_db
+
+URL = "/ja/network/"
+
+
+def drawn_urls(response) -> set[str]:
+    match = re.search(r'<script id="network-figure" type="application/json">(.*?)</script>', response.content.decode())
+    assert match, "the page carries the figure as JSON"
+    return {url for trace in json.loads(match.group(1))["data"] for url in trace.get("customdata") or []}
+
+
+def test_the_data_version_changes_with_every_kind_of_change(cast):
+    versions = [data_version()]
+
+    newcomer = Organisation.objects.create(kind=OrganisationKind.SME, name_ja="新規工業", visibility="members")
+    versions.append(data_version())
+    membership = Membership.objects.create(cluster=cast.cluster_a, organisation=newcomer)
+    versions.append(data_version())
+    newcomer.name_ja = "新規工業株式会社"
+    newcomer.save()
+    versions.append(data_version())
+    Affiliation.objects.filter(person=cast.engineer_a).delete()
+    versions.append(data_version())
+    make_interaction(cast.coordinator_a, cast.cluster_a, organisations=[cast.company_a])
+    versions.append(data_version())
+    membership.delete()
+    versions.append(data_version())
+
+    assert len(set(versions)) == len(versions)
+    assert data_version() == versions[-1]  # nothing changed: the same version
+
+
+def test_the_built_network_is_read_from_the_cache(cast, django_assert_max_num_queries):
+    first = cached_platform_network([cast.cluster_a])
+    tables = len(network_cache._source_tables())
+    with django_assert_max_num_queries(tables):  # the data version only, no building
+        again = cached_platform_network([cast.cluster_a])
+    assert again.ids == first.ids
+    assert cached_platform_network([cast.cluster_b]).ids != first.ids  # another key per cluster set
+
+
+def test_a_new_membership_invalidates_the_cached_network(cast):
+    before = cached_platform_network([cast.cluster_a])
+    newcomer = Organisation.objects.create(kind=OrganisationKind.SME, name_ja="新規工業", visibility="members")
+    Membership.objects.create(cluster=cast.cluster_a, organisation=newcomer)
+
+    after = cached_platform_network([cast.cluster_a])
+
+    assert f"org:{newcomer.pk}" not in before.ids
+    assert f"org:{newcomer.pk}" in after.ids
+
+
+def test_the_explorer_page_shows_a_change_on_the_next_view(cast, client_for):
+    client = client_for(cast.hq_a)
+    assert client.get(URL).status_code == 200
+    newcomer = Organisation.objects.create(kind=OrganisationKind.SME, name_ja="新規工業", visibility="members")
+    Membership.objects.create(cluster=cast.cluster_a, organisation=newcomer)
+    page_url = reverse("directory:organisation_detail", args=[newcomer.pk])
+
+    response = client.get(URL)
+
+    assert page_url in drawn_urls(response)
+    assert "新規工業" in response.content.decode()
+
+
+def test_a_renamed_organisation_is_redrawn_under_its_new_name(cast, client_for):
+    client = client_for(cast.hq_a)
+    assert "アルファ精密" in client.get(URL).content.decode()
+    cast.company_a.name_ja = "アルファ精密工業"
+    cast.company_a.save()
+    assert "アルファ精密工業" in client.get(URL).content.decode()
+
+
+def test_repeat_views_reuse_the_cached_network_and_figures(cast, client_for):
+    client = client_for(cast.hq_a)
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as repeat:
+        client.get(URL)
+
+    def reads_records(queries, table: str) -> bool:
+        # the data version counts a table's rows (COUNT/MAX); the builder reads them
+        return any(q["sql"].startswith(f'SELECT "{table}".') for q in queries)
+
+    assert reads_records(first.captured_queries, "programs_hqposition")
+    assert not reads_records(repeat.captured_queries, "programs_hqposition")
+    assert not reads_records(repeat.captured_queries, "brokerage_introduction")

@@ -32,8 +32,18 @@ Matching, networks and events:
 Imports and mail:
   renkei import corporate-numbers FILE
                            load the National Tax Agency's corporate-number file (全件/差分)
-  renkei send_followup_digests
+  renkei import researchmap|kaken|patents FILE
+                           load researchers (JSON), grant projects (XML) or a patent list (CSV);
+                           uncertain links wait in the review queue (/imports/review/)
+  renkei import gbizinfo FILE [--create-missing]
+                           update organisations from gBizINFO 基本情報 by corporate number
+  renkei import estat FILE establishments and employees by municipality × JSIC (e-Stat CSV)
+  renkei send-followup-digests
                            mail coordinators and HQ their overdue CRM follow-ups (daily)
+  renkei send-event-reminders
+                           send pending registration mails and event reminders (cron, 15 min)
+  renkei send-followup-surveys
+                           mail the follow-up survey of business meetings when due (daily)
 
 Settings come from environment variables: RENKEI_DATABASE_URL, RENKEI_DATA_DIR, RENKEI_DEBUG,
 RENKEI_SECRET_KEY, RENKEI_ALLOWED_HOSTS, … (see docs/operations.md).

@@ -128,6 +128,11 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Largest file a coordinator may attach to a CRM record (interaction or introduction), in MB.
+# Uploads are never served from MEDIA_URL: the CRM's download view checks who may read them.
+CRM_ATTACHMENT_MAX_BYTES = env_int("RENKEI_CRM_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+if CRM_ATTACHMENT_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("RENKEI_CRM_ATTACHMENT_MAX_MB must be at least 1")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -197,6 +202,23 @@ EMAIL_HOST_USER = env_str("RENKEI_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("RENKEI_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("RENKEI_EMAIL_STARTTLS", False)
 EMAIL_TIMEOUT = env_int("RENKEI_EMAIL_TIMEOUT", 30)
+# The site's public address, for links and check-in QR codes in mails sent outside a request.
+RENKEI_BASE_URL = env_str("RENKEI_BASE_URL", "http://localhost:8000").rstrip("/")
+if not RENKEI_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("RENKEI_BASE_URL must start with http:// or https://")
+
+# Events: the reminder mail, the public registration form's spam protection, follow-up surveys.
+EVENT_REMINDER_DAYS_BEFORE = env_int("RENKEI_EVENT_REMINDER_DAYS", 1)
+EVENT_FORM_MIN_SECONDS = env_int("RENKEI_EVENT_FORM_MIN_SECONDS", 3)
+EVENT_FORM_MAX_AGE_SECONDS = env_int("RENKEI_EVENT_FORM_MAX_AGE", 24 * 3600)
+EVENT_FORM_RATE_LIMIT = env_int("RENKEI_EVENT_FORM_RATE_LIMIT", 20)
+EVENT_FORM_RATE_WINDOW_SECONDS = env_int("RENKEI_EVENT_FORM_RATE_WINDOW", 3600)
+EVENT_FOLLOWUP_ANSWER_DAYS = env_int("RENKEI_EVENT_FOLLOWUP_ANSWER_DAYS", 60)
+if EVENT_REMINDER_DAYS_BEFORE < 1 or EVENT_FORM_RATE_LIMIT < 1 or EVENT_FOLLOWUP_ANSWER_DAYS < 1:
+    raise ImproperlyConfigured(
+        "RENKEI_EVENT_REMINDER_DAYS, RENKEI_EVENT_FORM_RATE_LIMIT and RENKEI_EVENT_FOLLOWUP_ANSWER_DAYS"
+        " must be at least 1"
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -231,6 +253,13 @@ SPECTACULAR_SETTINGS = {
         "ListingVisibilityEnum": "renkei.matching.choices.ListingVisibility",
         "VisibilityEnum": "renkei.core.models.Visibility",
         "MatchKindEnum": "renkei.matching.api.serializers.MATCH_KINDS",
+        # The CRM's pipeline stages share "stage" with seeds.
+        "IntroductionStageEnum": "renkei.brokerage.choices.IntroductionStage",
+        # Events, registrations, meeting requests and meetings each have their own "status".
+        "EventStatusEnum": "renkei.events.choices.EventStatus",
+        "RegistrationStatusEnum": "renkei.events.choices.RegistrationStatus",
+        "MeetingRequestStatusEnum": "renkei.events.choices.MeetingRequestStatus",
+        "MeetingStatusEnum": "renkei.events.choices.MeetingStatus",
     },
 }
 

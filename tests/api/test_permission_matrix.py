@@ -4,8 +4,12 @@ Each table reads as the rule: for an action, the status every member of the cast
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
+from renkei.brokerage import services as brokerage_services
+from renkei.brokerage.models import Interaction, Introduction
 from renkei.directory import access as directory_access
 from renkei.matching import access as matching_access
 from renkei.matching.models import Need, Seed
@@ -193,6 +197,31 @@ def _need_a(cast):
     return need
 
 
+def _interaction_a(cast):
+    """An interaction coordinator_a logged in cluster A."""
+    found = Interaction.objects.filter(cluster=cast.cluster_a).first()
+    return found or brokerage_services.do_save_interaction(
+        cast.coordinator_a,
+        Interaction(kind="visit", date=datetime.date(2026, 4, 1), cluster=cast.cluster_a, topic="工場訪問"),
+        organisations=[cast.company_a],
+    )
+
+
+def _introduction_a(cast):
+    """An introduction coordinator_a made in cluster A."""
+    found = Introduction.objects.filter(cluster=cast.cluster_a).first()
+    return found or brokerage_services.do_save_introduction(
+        cast.coordinator_a,
+        Introduction(
+            cluster=cast.cluster_a,
+            topic="共同研究の紹介",
+            introduced_on=datetime.date(2026, 4, 1),
+            party_a_organisation=cast.company_a,
+            party_b_organisation=cast.university_a,
+        ),
+    )
+
+
 UPDATES = {
     "organisation": (
         lambda cast: f"/api/organisations/{cast.company_a.pk}/",
@@ -350,6 +379,32 @@ UPDATES = {
             "admin": 200,
         },
     ),
+    "CRM interaction": (
+        lambda cast: f"/api/crm/interactions/{_interaction_a(cast).pk}/",
+        {"topic": "再訪問"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "coordinator_a": 200,
+            "hq_a": 200,
+            "hq_b": 404,
+            "national": 403,
+            "admin": 200,
+        },
+    ),
+    "CRM introduction": (
+        lambda cast: f"/api/crm/introductions/{_introduction_a(cast).pk}/",
+        {"topic": "共同研究の紹介（改）"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "coordinator_a": 200,
+            "hq_a": 200,
+            "hq_b": 404,
+            "national": 403,
+            "admin": 200,
+        },
+    ),
 }
 
 
@@ -494,6 +549,45 @@ CREATES = {
             "coordinator_a": 403,
             "hq_a": 201,
             "hq_b": 400,
+            "national": 403,
+            "admin": 201,
+        },
+    ),
+    "CRM interaction in A": (
+        "/api/crm/interactions/",
+        lambda cast: {
+            "kind": "consultation",
+            "date": "2026-04-01",
+            "cluster": "cluster-a",
+            "coordinator": cast.coordinator_a.pk,
+            "topic": "技術相談",
+        },
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "coordinator_a": 201,
+            "hq_a": 201,
+            "hq_b": 403,
+            "national": 403,
+            "admin": 201,
+        },
+    ),
+    "CRM introduction in A": (
+        "/api/crm/introductions/",
+        lambda cast: {
+            "cluster": "cluster-a",
+            "coordinator": cast.coordinator_a.pk,
+            "party_a_organisation": cast.company_a.pk,
+            "party_b_organisation": cast.university_a.pk,
+            "topic": "紹介",
+            "introduced_on": "2026-04-01",
+        },
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "coordinator_a": 201,
+            "hq_a": 201,
+            "hq_b": 403,
             "national": 403,
             "admin": 201,
         },
@@ -649,3 +743,85 @@ def test_links_to_hidden_records_read_as_unknown(cast, api):
     assert unknown.json()["organisation"][0].replace("999999", "X") == response.json()["organisation"][0].replace(
         str(cast.secret_company_a.pk), "X"
     )
+
+
+# --- the coordinator's CRM --------------------------------------------------------------------
+
+CRM_LISTS = {
+    "anonymous": 401,
+    "participant": 403,
+    "coordinator_a": {"A"},
+    "hq_a": {"A"},
+    "hq_b": {"B"},
+    "national": {"A", "B"},
+    "admin": {"A", "B"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_lists_the_crm_records_of_its_clusters(cast, api, role):
+    _interaction_a(cast)
+    _introduction_a(cast)
+    brokerage_services.do_save_interaction(
+        cast.hq_b, Interaction(kind="call", date=datetime.date(2026, 4, 1), cluster=cast.cluster_b, topic="B")
+    )
+    client = api(_user(cast, role))
+    for url in ("/api/crm/interactions/", "/api/crm/introductions/"):
+        response = client.get(url)
+        expected = CRM_LISTS[role]
+        if isinstance(expected, int):
+            assert response.status_code == expected, url
+            continue
+        clusters = {row["cluster"] for row in response.json()["results"]}
+        assert clusters == {f"cluster-{c.lower()}" for c in expected} & (
+            {"cluster-a", "cluster-b"} if "interactions" in url else {"cluster-a"}
+        ), url
+
+
+@pytest.mark.parametrize("url", ["/api/crm/interactions/{interaction}/", "/api/crm/introductions/{introduction}/"])
+def test_crm_records_cannot_be_deleted_over_the_api(cast, api, url):
+    url = url.format(interaction=_interaction_a(cast).pk, introduction=_introduction_a(cast).pk)
+    assert api(cast.admin).delete(url).status_code == 405
+
+
+# --- events -----------------------------------------------------------------------------------
+
+EVENT_LIST_STATUS = {
+    "anonymous": 401,
+    "participant": 200,
+    "coordinator_a": 200,
+    "hq_a": 200,
+    "hq_b": 200,
+    "national": 200,
+    "admin": 200,
+}
+# Whether each role sees a draft event of cluster A, and its registrations.
+SEES_DRAFT_A = {
+    "participant": False,
+    "coordinator_a": True,
+    "hq_a": True,
+    "hq_b": False,
+    "national": True,
+    "admin": True,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_the_events_and_registrations_it_may(cast, api, role):
+    from renkei.events.choices import EventStatus
+    from renkei.events.models import Registration
+    from tests.events.test_event_pages import make_event
+
+    draft = make_event(cast.cluster_a, status=EventStatus.DRAFT)
+    published = make_event(cast.cluster_a)
+    visitor = Registration.objects.create(event=published, visitor_name="来場 者", visitor_email="v@example.jp")
+    client = api(_user(cast, role))
+    for url in ("/api/events/", "/api/event-registrations/", "/api/meeting-requests/", "/api/meetings/"):
+        assert client.get(url).status_code == EVENT_LIST_STATUS[role], url
+    if role == "anonymous":
+        return
+    events = {row["id"] for row in client.get("/api/events/").json()["results"]}
+    assert published.pk in events
+    assert (draft.pk in events) == SEES_DRAFT_A[role]
+    registrations = {row["id"] for row in client.get("/api/event-registrations/").json()["results"]}
+    assert (visitor.pk in registrations) == SEES_DRAFT_A[role]

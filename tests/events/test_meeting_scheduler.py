@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,10 @@ from renkei.events.scheduling import (
     Meeting,
     compute_greedy_schedule,
     compute_schedule,
+    compute_upper_bound,
 )
+from renkei.events.scheduling.model import Prepared, build_model
+from renkei.events.scheduling.relaxation import integral_bound, lagrangian_bound, solve_relaxation
 
 from .scheduling_helpers import assert_valid_schedule, brute_force_optimum, make_instance
 
@@ -328,3 +332,159 @@ def test_meetings_come_out_in_slot_then_table_order():
     order = [(SLOTS.index(m.slot), ["T2", "T1"].index(m.table)) for m in meetings]
     assert order == sorted(order)
     assert all(isinstance(m, Meeting) for m in meetings)
+
+
+# --- the upper bound (LP relaxation) ----------------------------------------------------------
+
+
+def with_unit_priorities(instance):
+    return dataclasses.replace(instance, requests=tuple(dataclasses.replace(r, priority=1) for r in instance.requests))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_the_bounds_are_never_below_the_exhaustive_optimum(instance):
+    assert compute_upper_bound(instance) >= brute_force_optimum(instance)
+    assert compute_upper_bound(instance, objective="meetings") >= brute_force_optimum(with_unit_priorities(instance))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(), st.data())
+def test_any_dual_values_give_a_valid_bound(instance, data):
+    # The bound is recomputed from the LP's duals, so even wrong duals must not undercut the optimum.
+    model = build_model(Prepared.of(instance))
+    duals = [data.draw(st.floats(-1, 5, allow_nan=False)) for _ in model.rows]
+    assert integral_bound(lagrangian_bound(model, duals)) >= brute_force_optimum(instance)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_the_first_order_lp_fallback_also_gives_a_valid_bound(instance):
+    model = build_model(Prepared.of(instance))
+    relaxation = solve_relaxation(model, 10, vertex=False)
+    if relaxation is not None:
+        assert integral_bound(relaxation.bound) >= brute_force_optimum(instance)
+
+
+@st.composite
+def one_slot_bipartite_instances(draw):
+    # Companies meet researchers, one slot: the LP of a bipartite matching with a capacity is exact.
+    companies = [f"c{i}" for i in range(draw(st.integers(1, 4)))]
+    researchers = [f"u{i}" for i in range(draw(st.integers(1, 4)))]
+    pairs = draw(st.lists(st.tuples(st.sampled_from(companies), st.sampled_from(researchers)), unique=True, max_size=7))
+    tables = {f"t{i}": draw(st.integers(1, 2)) for i in range(draw(st.integers(1, 2)))}
+    requests = [(f"r{i}", [c, u], draw(st.integers(1, 5))) for i, (c, u) in enumerate(pairs)]
+    return make_instance(["s0"], tables, dict.fromkeys(companies + researchers, ["s0"]), requests)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_slot_bipartite_instances())
+def test_the_bound_is_exact_where_the_lp_is_integral(instance):
+    optimum = brute_force_optimum(instance)
+    assert compute_upper_bound(instance) == optimum
+    schedule = compute_schedule(instance)
+    assert schedule.stats.objective == schedule.stats.bound == optimum
+    assert schedule.stats.status == "optimal"
+
+
+def test_an_odd_cycle_makes_the_lp_bound_loose_and_cp_sat_proves_the_optimum():
+    # a-b, b-c, c-a in one slot: the LP takes each half (total 3), but only one meeting fits.
+    instance = make_instance(
+        ["09:00"],
+        {"T1": 3},
+        dict.fromkeys("abc", ["09:00"]),
+        [("ab", ["a", "b"], 2), ("bc", ["b", "c"], 2), ("ca", ["c", "a"], 2)],
+    )
+    assert compute_upper_bound(instance) == 3
+    assert compute_upper_bound(instance, objective="meetings") == 1  # ⌊1.5⌋
+    schedule = compute_schedule(instance)
+    assert schedule.stats.status == "optimal"
+    assert schedule.stats.objective == schedule.stats.bound == brute_force_optimum(instance) == 2
+
+
+# --- a known case and a medium event ------------------------------------------------------------
+
+# Nine requests among six people over three slots and two tables: small enough for exhaustive
+# search (optimum 13), and the greedy baseline (highest priority first, first free slot) gets 11.
+KNOWN_SLOTS = ["09:00", "09:20", "09:40"]
+KNOWN = make_instance(
+    KNOWN_SLOTS,
+    {"T1": 1, "T2": 1},
+    {
+        "a": KNOWN_SLOTS,
+        "b": KNOWN_SLOTS,
+        "c": KNOWN_SLOTS,
+        "d": ["09:00", "09:40"],
+        "e": ["09:20"],
+        "f": ["09:20", "09:40"],
+    },
+    [
+        ("bc", ["b", "c"], 2),
+        ("ae", ["a", "e"], 3),
+        ("be", ["b", "e"], 1),
+        ("abf", ["a", "b", "f"], 2),
+        ("cf", ["c", "f"], 2),
+        ("af", ["a", "f"], 2),
+        ("bd", ["b", "d"], 2),
+        ("de", ["d", "e"], 2),
+        ("ac", ["a", "c"], 2),
+    ],
+)
+
+
+def test_the_known_case_reaches_the_exhaustive_optimum():
+    optimum = brute_force_optimum(KNOWN)
+    assert optimum == 13
+    assert compute_greedy_schedule(KNOWN).stats.objective == 11
+    schedule = compute_schedule(KNOWN)
+    assert_valid_schedule(KNOWN, schedule)
+    assert schedule.stats.objective == optimum == schedule.stats.bound
+    assert schedule.stats.status == "optimal"
+
+
+def medium_event(seed: int = 7):
+    rng = random.Random(seed)
+    slots = [f"s{i:02d}" for i in range(8)]
+    people = [f"p{i:03d}" for i in range(80)]
+    available = {person: [s for s in slots if rng.random() < rng.uniform(0.4, 0.9)] for person in people}
+    requests, seen = [], set()
+    while len(requests) < 320:
+        members = tuple(
+            sorted(rng.sample(people[:30] if rng.random() < 0.4 else people, 3 if rng.random() < 0.1 else 2))
+        )
+        if members not in seen:
+            seen.add(members)
+            requests.append((f"r{len(requests):03d}", list(members), rng.choice([1, 1, 1, 2, 2, 3])))
+    return make_instance(slots, {f"T{i}": 1 + i % 2 for i in range(10)}, available, requests)
+
+
+def test_a_medium_event_is_valid_close_to_its_bound_and_keeps_announcements():
+    instance = medium_event()
+    greedy = compute_greedy_schedule(instance)
+    schedule = compute_schedule(instance)
+
+    assert_valid_schedule(instance, schedule)
+    assert schedule.stats.objective >= greedy.stats.objective
+    assert schedule.stats.bound <= compute_upper_bound(instance)
+    assert schedule.stats.objective >= 0.98 * schedule.stats.bound
+    assert len(schedule.meetings) <= compute_upper_bound(instance, objective="meetings")
+
+    # Late changes: ten announced meetings cancelled, two new requests; nothing announced moves.
+    cancelled = {m.request for m in schedule.meetings[::15][:10]}
+    late = dataclasses.replace(
+        instance,
+        requests=tuple(r for r in instance.requests if r.id not in cancelled)
+        + make_instance([], {}, {}, [("new-1", ["p000", "p050"], 3), ("new-2", ["p001", "p060", "p070"], 2)]).requests,
+        fixed=schedule.meetings,
+    )
+    again = compute_schedule(late)
+    assert_valid_schedule(late, again)
+    now = {m.request: m for m in again.meetings}
+    assert all(now[m.request] == m for m in schedule.meetings if m.request not in cancelled)
+    assert set(again.dropped_fixed) == cancelled
+
+    # With moves allowed every announced meeting still happens, and nothing is lost by moving.
+    moved = compute_schedule(dataclasses.replace(late, allow_moves=True))
+    assert_valid_schedule(late, moved)
+    assert {m.request for m in schedule.meetings} - cancelled <= {m.request for m in moved.meetings}
+    assert moved.stats.objective >= again.stats.objective

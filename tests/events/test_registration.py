@@ -3,6 +3,7 @@ capacity with a waiting list that moves up on cancellation; deadlines and duplic
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from renkei.events import services
 from renkei.events.choices import EventStatus, RegistrationStatus
 from renkei.events.models import Registration
+from renkei.events.spam import form_stamp
 from tests.events.test_event_pages import make_event, url
 
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -34,6 +36,7 @@ def visitor_form(**overrides) -> dict:
         "visitor_organisation": "北海道バイオ株式会社",
         "consent_to_data_use": "on",
         "website": "",
+        "rendered_at": form_stamp(time.time() - 60),  # a person took a minute to fill it in
     }
     data.update(overrides)
     return data

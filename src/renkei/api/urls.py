@@ -9,11 +9,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from renkei.api.views import ObtainTokenView, not_found
+from renkei.brokerage.api.urls import ROUTES as BROKERAGE_ROUTES
 from renkei.core.api.urls import ROUTES as CORE_ROUTES
 from renkei.directory.api.urls import ROUTES as DIRECTORY_ROUTES
+from renkei.events.api.urls import ROUTES as EVENTS_ROUTES
 from renkei.imports.api.urls import ROUTES as IMPORTS_ROUTES
 from renkei.jobs.api.urls import ROUTES as JOBS_ROUTES
 from renkei.matching.api.urls import ROUTES as MATCHING_ROUTES
+from renkei.network.api.urls import ROUTES as NETWORK_ROUTES
 from renkei.programs.api.urls import ROUTES as PROGRAMS_ROUTES
 
 app_name = "api"
@@ -26,6 +29,9 @@ for prefix, viewset, basename in [
     *MATCHING_ROUTES,
     *JOBS_ROUTES,
     *IMPORTS_ROUTES,
+    *BROKERAGE_ROUTES,
+    *NETWORK_ROUTES,
+    *EVENTS_ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 

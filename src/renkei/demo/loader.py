@@ -15,6 +15,10 @@ first deletes the demo's rows and loads it afresh). Steps:
 7. Generate the seeds and needs with their challenges, expressions of interest, coordinator
    feedback and the demo participant's alert (renkei.demo.listings). They are not indexed here:
    `renkei reindex` (or the matching index step of `renkei demo`) builds the index after the load.
+8. Log the CRM of the demo coordinator and HQ staff: interactions, introductions through the
+   pipeline and follow-ups, some overdue (renkei.demo.crm).
+9. Hold the demo events: a past and an upcoming business-matching event with profiles, requests
+   and meetings, and seminars, exchange meetings and a symposium (renkei.demo.events).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from renkei.core.models import (
 from renkei.core.reference import JSIC_REVISION, load_reference, reference_is_loaded
 from renkei.core.services import save_validated
 from renkei.demo import vocabulary as vocab
+from renkei.demo.crm import CrmGenerator, demo_crm_staff, do_delete_demo_crm
+from renkei.demo.events import EventGenerator, do_delete_demo_events
 from renkei.demo.generator import PopulationGenerator, Reference, fy_end, fy_start
 from renkei.demo.listings import ListingGenerator
 from renkei.demo.organisations import PROMOTION_ORGANISATIONS, SEED_ORGANISATIONS, SEED_VISIBILITY
@@ -48,7 +54,9 @@ from renkei.demo.users import (
     DEMO_COORDINATOR,
     DEMO_PARTICIPANT,
     DEMO_USERNAMES,
+    KANSAI_BIO_CLUSTER,
     PARTICIPANT_CLUSTER,
+    TAMA_CLUSTER,
     do_create_demo_users,
 )
 from renkei.directory.models import Affiliation, Organisation, Person
@@ -198,6 +206,18 @@ def _load(*, scale: float, seed: int, report: Progress) -> None:
         demo_company=generated.demo_company,
         participant=by_username.get(DEMO_PARTICIPANT),
         coordinator=by_username.get(DEMO_COORDINATOR),
+        progress=report,
+    ).run()
+    CrmGenerator(seed=seed, clusters=demo_crm_staff(clusters, by_username), progress=report).run()
+    EventGenerator(
+        seed=seed,
+        clusters=clusters,
+        users=by_username,
+        matching_cluster=TAMA_CLUSTER,
+        other_cluster=KANSAI_BIO_CLUSTER,
+        hq_username="demo-hq-tama",
+        other_hq_username="demo-hq-kansai-bio",
+        participant_username=DEMO_PARTICIPANT,
         progress=report,
     ).run()
 
@@ -428,6 +448,9 @@ def do_delete_demo() -> None:
     deleted record."""
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         try:
+            do_delete_demo_events(Cluster.objects.filter(programme__code__in=PROGRAMME_CODES).values("pk"))
+            # The CRM records of the demo clusters first: they protect its logins and clusters.
+            do_delete_demo_crm(Cluster.objects.filter(programme__code__in=PROGRAMME_CODES).values("pk"))
             get_user_model().objects.filter(username__in=DEMO_USERNAMES).delete()
             # The listings first: they protect the organisations that own them.
             Seed.objects.filter(source=RecordSource.GENERATED).delete()

@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from renkei.accounts.scope import scope_for
-from renkei.events.choices import EventStatus
-from renkei.events.models import Event, Registration
+from renkei.events.choices import EventStatus, RegistrationStatus
+from renkei.events.models import Event, MarketplaceProfile, Meeting, MeetingRequest, Registration
 from renkei.programs.models import Cluster
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -111,3 +111,79 @@ def can_cancel_registration(user, registration: Registration) -> bool:
     if registration.person_id is not None and registration.person_id == scope.own_person_id:
         return True
     return can_run_check_in(user, registration.event)
+
+
+# --- business matching: marketplace, meeting requests, meetings -------------------------------
+#
+# Participants take part through their own confirmed registration: they see the marketplace of an
+# event they are registered for, and only the requests and meetings they are part of. HQ staff of
+# the event's clusters organise the meetings; the clusters' staff and national officers read them.
+# Staff of other clusters see nothing of it.
+
+
+def own_registration(user, event: Event) -> Registration | None:
+    """The user's confirmed registration for the event, if any."""
+    person_id = scope_for(user).own_person_id
+    if person_id is None or event.pk is None:
+        return None
+    return (
+        Registration.objects.select_related("person")
+        .filter(event=event, person_id=person_id, status=RegistrationStatus.CONFIRMED)
+        .first()
+    )
+
+
+def can_organise_meetings(user, event: Event) -> bool:
+    """HQ staff of one of the event's clusters run the scheduler and announce the schedule."""
+    return can_edit_event(user, event)
+
+
+def check_can_organise_meetings(user, event: Event) -> None:
+    if not can_organise_meetings(user, event):
+        raise PermissionDenied("You may not organise this event's meetings.")
+
+
+def can_read_meetings(user, event: Event) -> bool:
+    """Every request and meeting of the event: its clusters' staff and national officers."""
+    return can_read_registrations(user, event)
+
+
+def can_use_marketplace(user, event: Event) -> bool:
+    return can_read_meetings(user, event) or own_registration(user, event) is not None
+
+
+def visible_profiles(user, event: Event) -> QuerySet[MarketplaceProfile]:
+    """Profiles of the event's confirmed participants, for its participants and staff."""
+    if not can_use_marketplace(user, event):
+        return MarketplaceProfile.objects.none()
+    return MarketplaceProfile.objects.filter(
+        registration__event=event, registration__status=RegistrationStatus.CONFIRMED
+    )
+
+
+def visible_meeting_requests(user, event: Event) -> QuerySet[MeetingRequest]:
+    requests = MeetingRequest.objects.filter(event=event)
+    if can_read_meetings(user, event):
+        return requests
+    own = own_registration(user, event)
+    if own is None:
+        return requests.none()
+    mine = MeetingRequest.objects.filter(Q(requester=own) | Q(recipients=own)).values("pk")
+    return requests.filter(pk__in=mine)
+
+
+def access_meeting_request(user, pk: int) -> MeetingRequest:
+    """A meeting request the user may see: one they are part of, or one of an event they staff."""
+    request = MeetingRequest.objects.select_related("event", "requester__person").filter(pk=pk).first()
+    if request is None or not visible_events(user).filter(pk=request.event_id).exists():
+        raise Http404("No such meeting request")
+    if not visible_meeting_requests(user, request.event).filter(pk=pk).exists():
+        raise Http404("No such meeting request")
+    return request
+
+
+def visible_meetings(user, event: Event) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.filter(request__event=event)
+    if can_read_meetings(user, event):
+        return meetings
+    return meetings.filter(request__in=visible_meeting_requests(user, event))

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from renkei.accounts.scope import scope_for
 from renkei.core.services import save_validated
 from renkei.directory.models import Person
-from renkei.events import access
-from renkei.events.choices import EventStatus, RegistrationStatus
+from renkei.events import access, mails
+from renkei.events.choices import EventStatus, RegistrationMailKind, RegistrationStatus
 from renkei.events.models import Event, Registration, Table, TimeSlot
 from renkei.programs.models import Cluster
 
@@ -102,8 +102,11 @@ def do_register_person(actor, event: Event) -> Registration:
             person=Person.objects.get(pk=person_id),
             consent_to_data_use=True,
             status=_seat_status(locked),
+            language=mails.language_for_new_registration(locked),
         )
-        return _create(registration, actor)
+        registration = _create(registration, actor)
+        _queue_registered_mail(registration)
+        return registration
 
 
 def do_register_visitor(event: Event, *, name: str, email: str, organisation: str, consent: bool) -> Registration:
@@ -132,8 +135,16 @@ def do_register_visitor(event: Event, *, name: str, email: str, organisation: st
             visitor_organisation=organisation,
             consent_to_data_use=True,
             status=_seat_status(locked),
+            language=mails.language_for_new_registration(locked),
         )
-        return _create(registration, None)
+        registration = _create(registration, None)
+        _queue_registered_mail(registration)
+        return registration
+
+
+def _queue_registered_mail(registration: Registration) -> None:
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    mails.queue_mail(registration, RegistrationMailKind.CONFIRMATION if confirmed else RegistrationMailKind.WAITLISTED)
 
 
 def _promote_waitlisted(event: Event, actor) -> Registration | None:
@@ -175,7 +186,10 @@ def do_cancel_registration(actor, registration: Registration) -> Registration | 
             current._history_user = actor
         current.save(update_fields=["status", "cancelled_at", "updated_at"])
         registration.status, registration.cancelled_at = current.status, current.cancelled_at
+        mails.queue_mail(current, RegistrationMailKind.CANCELLATION)
         promoted = _promote_waitlisted(event, actor) if was_confirmed else None
+        if promoted is not None:
+            mails.queue_mail(promoted, RegistrationMailKind.PROMOTION)
     return promoted
 
 

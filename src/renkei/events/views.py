@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.scope import scope_for
+from renkei.accounts.throttle import client_address
 from renkei.core.display import field_rows
 from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.core.text import normalise_for_search
-from renkei.events import access, services
+from renkei.events import access, checkin, services, spam
 from renkei.events.choices import EventStatus, RegistrationStatus
 from renkei.events.forms import EventForm, TableForm, TimeSlotForm, VisitorRegistrationForm
 from renkei.events.models import Event, Registration, Table, TimeSlot
@@ -226,6 +227,14 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
             _registered_message(request, registration)
         return redirect(event)
     form = VisitorRegistrationForm(request.POST or None)
+    address = client_address(request)
+    if request.method == "POST" and spam.is_rate_limited(address):
+        messages.error(request, _("Too many registrations were sent from your network. Please try again later."))
+        kept = ("visitor_name", "visitor_email", "visitor_organisation")
+        form = VisitorRegistrationForm(initial={name: request.POST.get(name, "") for name in kept})
+        return render(request, "events/register.html", {"event": event, "form": form, "when": _when(event)}, status=429)
+    if request.method == "POST":
+        spam.record_submission(address)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -241,6 +250,8 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             _registered_message(request, registration)
             return redirect(event)
+    if form.is_bound:
+        form.refresh_stamp_if_refused()
     return render(request, "events/register.html", {"event": event, "form": form, "when": _when(event)})
 
 
@@ -290,6 +301,9 @@ def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     event = access.access_event(request.user, pk)
     access.check_can_run_check_in(request.user, event)
+    if request.method == "POST" and "code" in request.POST:
+        _check_in_code(request, event, request.POST["code"])
+        return redirect("events:event_check_in", pk=event.pk)
     if request.method == "POST":
         registration = Registration.objects.filter(event=event, pk=request.POST.get("registration")).first()
         if registration is None:
@@ -314,3 +328,57 @@ def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": _counts(event),
     }
     return render(request, "events/check_in.html", context)
+
+
+def _check_in_code(request: HttpRequest, event: Event, code: str) -> Registration | None:
+    """Check in by a scanned or pasted code, telling staff the outcome as a message."""
+    try:
+        registration = checkin.do_check_in_by_code(request.user, event, code)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return None
+    messages.success(request, _("%(name)s is checked in.") % {"name": registration.display_name})
+    return registration
+
+
+def check_in_code(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The address in a registration's QR code. Staff who open it (a phone camera) see whose
+    code it is and check them in with one press; others are sent to sign in or refused."""
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    event = access.access_event(request.user, pk)
+    access.check_can_run_check_in(request.user, event)
+    if request.method == "POST":
+        _check_in_code(request, event, token)
+        return redirect("events:event_check_in", pk=event.pk)
+    registration, problem = None, None
+    try:
+        registration = checkin.registration_for_token(event, token)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    if registration is not None and problem is None:
+        if registration.status == RegistrationStatus.CANCELLED:
+            problem = _("This registration was cancelled; it cannot be checked in.")
+        elif registration.status == RegistrationStatus.WAITLISTED:
+            problem = _("This registration is still on the waiting list; it cannot be checked in.")
+    context = {"event": event, "when": _when(event), "registration": registration, "problem": problem}
+    return render(request, "events/check_in_code.html", context, status=200 if problem is None else 400)
+
+
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A registration's own page: its status and, once confirmed, the QR code for check-in."""
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    registration = access.access_registration(request.user, pk)
+    event = registration.event
+    show_code = registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at is None
+    context = {
+        "registration": registration,
+        "event": event,
+        "when": _when(event),
+        "qr_svg": checkin.qr_svg(registration) if show_code else None,
+        "can_cancel": registration.status != RegistrationStatus.CANCELLED
+        and access.can_cancel_registration(request.user, registration),
+    }
+    return render(request, "events/registration_detail.html", context)

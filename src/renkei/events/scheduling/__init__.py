@@ -27,7 +27,7 @@ from .instance import (
     parse_instance,
     schedule_to_json,
 )
-from .solver import DEFAULT_TIME_LIMIT, compute_greedy_schedule, compute_schedule
+from .solver import DEFAULT_TIME_LIMIT, compute_greedy_schedule, compute_schedule, compute_upper_bound
 
 __all__ = [
     "CONFLICT",
@@ -49,6 +49,7 @@ __all__ = [
     "compute_free_placements",
     "compute_greedy_schedule",
     "compute_schedule",
+    "compute_upper_bound",
     "load_instance",
     "parse_instance",
     "schedule_to_json",

@@ -1,23 +1,32 @@
 """Speed and memory of the matching engine, each against a brute-force numpy baseline.
 
-    .venv/bin/python benchmarks/matching_speed.py --docs 100000
+    .venv/bin/python benchmarks/matching_speed.py --docs 100000                      # all stages
+    .venv/bin/python benchmarks/matching_speed.py --docs 100000 --stages build --keep-shards
+    .venv/bin/python benchmarks/matching_speed.py --docs 1000000 --stages replicate --replicate-from 100000 \
+        --queries 40 [--no-ann]
 
-1. Embedding throughput (documents/s per core, one process, one BLAS thread) on real bench-dev
-   texts: English CORDIS profiles and Japanese KAKEN profiles at their natural lengths.
-2. A generated corpus of --docs documents: sentences drawn at random from both bench-dev
-   corpora, lengths drawn from their real length distribution (half English, half Japanese).
-   Lexical build = analysis (Sudachi / stemming) + BM25 matrix; time and peak memory.
-3. Dense index over the same documents. Embedding 100k documents takes ~15–30 min on this
-   machine, so the vectors are *synthetic but embedding-like*: each is a normalised mix of two
-   real passage embeddings plus noise (real ones drawn from 4,000 embedded passages), one per
-   passage the engine would embed. The HNSW build (hnswlib M=16, ef_construction=100) is timed
-   against the exact store, whose "build" is a copy.
-4. Hybrid top-20 query latency (p50/p95, 200 real queries of bench-dev, single queries as the
-   web sends them) with an allow-set filter (a random 50% and 2% of the documents), with exact
-   and with HNSW dense search, against brute force: numpy ``V @ q`` over every vector with the
-   filter mask and an argpartition, plus BM25 scoring, as in the same process.
+1. ``embed``: embedding throughput (documents/s per core, one process, one BLAS thread) on real
+   bench-dev texts: English CORDIS profiles and Japanese KAKEN profiles at their natural lengths.
+2. ``analyse``: CPU time of the BM25 text analysis per 2,900–3,000-character document.
+3. ``build``: --docs generated documents (sentences of both bench-dev corpora at their real
+   length distribution, half English, half Japanese; random ``kind`` and ``prefecture`` fields)
+   streamed through ``MatchIndex.build`` in --shards processes, then ``MatchIndex.merge``
+   (BM25 matrix; HNSW graph past the engine's threshold, else built anyway to time it). Wall,
+   CPU and peak RSS per step. Embedding --docs documents is out of reach here, so the vectors
+   are *synthetic but embedding-like*: a passage's vector mixes two real USE vectors of
+   generated passages (3,000 embedded by the model) plus noise. The analysis, the BM25 index,
+   the filters and the fusion are real.
+4. ``query``: reload the saved index; hybrid top-20 latency (p50/p95 wall, mean/p95 CPU) of
+   real bench-dev queries embedded by the model, serial in one process, for four filters
+   (none; a field mask; a narrow field mask; a set of 50% of the ids), against brute force in
+   the same process: the same query vector and BM25 scores, exact ``V @ q`` over every vector,
+   the same fusion. "Overlap" is the share of the brute-force top 20 the engine returned.
+5. ``replicate``: when analysing 1M documents is out of reach (a shared machine), an index of
+   --docs documents merged from copies of the saved shards of a --replicate-from build (ids
+   renamed, vectors re-noised), queried in the same process.
 
-Each stage runs in a fresh child process so its peak RSS is its own.
+Each stage runs in a fresh child process so its peak RSS is its own; the load average is
+recorded, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -48,16 +58,25 @@ def peak_mb() -> float:
 
 
 def in_child(fn, *args):  # type: ignore[no-untyped-def]
-    """Run fn(*args) in a fresh forked process; return its result dict plus peak RSS."""
+    """Run fn(*args) in a fresh forked process (which may start its own); return its result
+    dict plus its peak RSS and CPU time."""
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(1) as pool:
-        return pool.apply(_wrap, (fn, *args))
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_wrap, args=(send, fn, *args))
+    child.start()
+    result = receive.recv()
+    child.join()
+    return result
 
 
-def _wrap(fn, *args):  # type: ignore[no-untyped-def]
+def _wrap(send, fn, *args):  # type: ignore[no-untyped-def]
     result = fn(*args)
     result["peak_rss_mb"] = round(peak_mb())
-    return result
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_s_process"] = round(usage.ru_utime + usage.ru_stime, 1)
+    result["cpu_s_child_processes"] = round(children.ru_utime + children.ru_stime, 1)
+    send.send(result)
 
 
 # ---- 1. embedding throughput ----
@@ -138,142 +157,329 @@ def generate(n: int, seed: int = 5) -> list[dict]:
     return docs
 
 
-def stage_lexical(n: int) -> dict:
-    from renkei.matching.engine.index import Document, MatchIndex
-
-    docs = [Document(d["id"], d["lang"], d["title"], d["text"]) for d in generate(n)]
-    base = peak_mb()
-    index = MatchIndex()
-    started, cpu0 = time.perf_counter(), time.process_time()
-    for doc in docs:
-        index.lexical.add(index.lexical_keys(doc))
-    analysed = time.perf_counter() - started
-    t1 = time.perf_counter()
-    index.lexical.refresh()
-    matrix = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    index.lexical._stale = True  # a second rebuild = the cost of an incremental change
-    index.lexical.refresh()
-    rebuild = time.perf_counter() - t2
-    return {
-        "docs": n,
-        "chars": sum(len(d.text) for d in docs),
-        "analyse_s": round(analysed, 1),
-        "bm25_matrix_s": round(matrix, 2),
-        "rebuild_after_change_s": round(rebuild, 2),
-        "cpu_s": round(time.process_time() - cpu0, 1),
-        "vocab": len(index.lexical.vocab),
-        "rss_growth_mb": round(peak_mb() - base),
-    }
+# ---- 3. index build at scale (the engine's streaming build, split into shard processes) ----
+PREFECTURES = [f"{code:02d}" for code in range(1, 48)]
+KINDS = ("seed", "need", "org")
 
 
-# ---- 3./4. dense build and query latency ----
-def synthetic_vectors(n_slots: int, seed: int = 9) -> np.ndarray:
+def iter_documents(n: int, shard: int = 0, shards: int = 1):  # type: ignore[no-untyped-def]
+    """The generated documents of shard ``shard`` of ``shards`` (blocks of 1,000 dealt in turn,
+    so every shard gets both languages), with filter fields."""
+    from renkei.matching.engine import Document
+
+    rows = generate_stream(n)
+    for i, row in enumerate(rows):
+        if (i // 1000) % shards != shard:
+            continue
+        rng = random.Random(i)
+        fields = {"kind": KINDS[rng.randrange(3)], "prefecture": rng.choice(PREFECTURES)}
+        yield Document(row["id"], row["lang"], row["title"], row["text"], fields=fields)
+
+
+def generate_stream(n: int, seed: int = 5):  # type: ignore[no-untyped-def]
+    """``generate`` as a stream: the same kind of documents, never all in memory."""
+    import re
+
+    rng = random.Random(seed)
+    pools, lengths = {}, {}
+    for lang, task in (("en", "dev_a_partner_cordis"), ("ja", "dev_b_ja_kaken")):
+        rows = read(task, "corpus.jsonl")
+        splitter = r"(?<=[.!?])\s+|\s\|\|\s" if lang == "en" else r"(?<=。)|\s／\s"
+        pools[lang] = [s for r in rows[:4000] for s in re.split(splitter, r["text"]) if len(s) > 20]
+        lengths[lang] = [len(r["text"]) for r in rows]
+        del rows
+    for i in range(n):
+        lang = "en" if i % 2 == 0 else "ja"
+        target = rng.choice(lengths[lang])
+        parts, size = [], 0
+        while size < target:
+            s = rng.choice(pools[lang])
+            parts.append(s)
+            size += len(s) + 1
+        text = (" " if lang == "en" else "").join(parts)[:3000]
+        yield {"id": f"G{i}", "lang": lang, "title": rng.choice(pools[lang])[:80], "text": text}
+
+
+def real_vector_pool(size: int = 3000) -> np.ndarray:
+    """Real model vectors of passages of generated documents (the synthetic vectors' raw material)."""
+    from renkei.matching.engine import MatchIndex
     from renkei.matching.engine.dense import get_model
 
-    rng = np.random.default_rng(seed)
-    rows = generate(2000, seed=11)
-    texts = [r["text"][:400] for r in rows] + [r["text"][400:800] or r["title"] for r in rows]
-    real = get_model().encode(texts)
-    a = real[rng.integers(0, len(real), n_slots)]
-    b = real[rng.integers(0, len(real), n_slots)]
-    mix = rng.uniform(0.5, 1.0, (n_slots, 1)).astype(np.float32)
-    v = mix * a + (1 - mix) * b + rng.normal(0, 0.02, a.shape).astype(np.float32)
-    v /= np.linalg.norm(v, axis=1, keepdims=True)
-    return v.astype(np.float32)
+    probe = MatchIndex()
+    texts = []
+    for doc in iter_documents(size, 0, 1):
+        texts.extend(probe.dense_texts(doc)[:1])
+    return get_model().encode(texts).astype(np.float32)
 
 
-class PrecomputedEmbedder:
-    """Hands out synthetic vectors for documents; embeds queries with the real model."""
+class SyntheticEmbedder:
+    """Stands in for the model while building at scale: a passage's vector is a real passage
+    vector (chosen by a hash of the text) mixed with a second one, plus noise, normalised."""
 
-    def __init__(self, vectors: np.ndarray) -> None:
-        self.vectors = vectors
-        self.cursor = 0
-        self.documents_done = False
+    name = "synthetic (real USE vectors mixed + noise)"
+    dim = 512
+
+    def __init__(self, pool: np.ndarray) -> None:
+        self.pool = pool
 
     def encode(self, texts, progress=None):  # type: ignore[no-untyped-def]
-        from renkei.matching.engine.dense import get_model
+        import zlib
 
-        if self.documents_done:
-            return get_model().encode(list(texts))
-        out = self.vectors[self.cursor : self.cursor + len(texts)]
-        self.cursor += len(texts)
-        return out
+        keys = np.array([zlib.crc32(t.encode("utf-8")) for t in texts], dtype=np.int64)
+        rng = np.random.default_rng(int(keys.sum()) if len(keys) else 0)
+        a = self.pool[keys % len(self.pool)]
+        b = self.pool[(keys // len(self.pool)) % len(self.pool)]
+        mix = rng.uniform(0.5, 1.0, (len(texts), 1)).astype(np.float32)
+        v = mix * a + (1 - mix) * b + rng.normal(0, 0.02, a.shape).astype(np.float32)
+        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+        if progress:
+            progress(len(texts))
+        return v.astype(np.float32)
+
+    def close(self) -> None:
+        pass
 
 
-def stage_dense_and_queries(n: int, n_queries: int) -> dict:
-    from renkei.matching.engine.dense import get_model
-    from renkei.matching.engine.index import Document, EngineConfig, MatchIndex
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
-    docs = [Document(d["id"], d["lang"], d["title"], d["text"]) for d in generate(n)]
-    probe = MatchIndex()
-    n_slots = sum(len(probe.dense_texts(d)) for d in docs)
-    vectors = synthetic_vectors(n_slots)
-    base = peak_mb()
-    embedder = PrecomputedEmbedder(vectors)
-    started = time.perf_counter()
-    index = MatchIndex.build(docs, EngineConfig(ann_threshold=10**12), embedder=embedder)  # type: ignore[arg-type]
-    build_exact = time.perf_counter() - started
-    rss_exact = peak_mb() - base
-    embedder.documents_done = True
-    t = time.perf_counter()
-    index.vectors.build_ann(threads=2)
-    build_hnsw = time.perf_counter() - t
-    rss_hnsw = peak_mb() - base
-    hnsw = index.vectors._hnsw
-    index.vectors._hnsw = None
 
-    rng = random.Random(3)
-    queries = [q["text"] for q in read("dev_a_partner_cordis", "queries.jsonl")[: n_queries // 2]]
-    queries += [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
-    ids = index.ids()
-    get_model().encode(["warm"])
-    V = index.vectors.vectors
-    result = {
-        "docs": n,
-        "slots": n_slots,
-        "build_exact_s": round(build_exact, 1),
-        "build_hnsw_s": round(build_hnsw, 1),
-        "rss_exact_mb": round(rss_exact),
-        "rss_with_hnsw_mb": round(rss_hnsw),
+def build_shard(n: int, shard: int, shards: int, pool: np.ndarray, directory: str) -> dict:
+    """One shard process: stream its documents through ``MatchIndex.build`` and save them."""
+    from renkei.matching.engine import MatchIndex
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    index = MatchIndex.build(iter_documents(n, shard, shards), embedder=SyntheticEmbedder(pool), ann=False)
+    built = time.perf_counter() - wall, time.process_time() - cpu
+    index.save(directory)
+    return {
+        "docs": len(index),
+        "build_wall_s": round(built[0], 1),
+        "build_cpu_s": round(built[1], 1),
+        "save_wall_s": round(time.perf_counter() - wall - built[0], 1),
+        "peak_rss_mb": round(peak_mb()),
     }
-    for share in (0.5, 0.02):
-        allow = set(rng.sample(ids, int(len(ids) * share)))
-        mask = index.allow_mask(allow)
-        slot_mask = mask[index.vectors.slot_pos]
-        for label, ann in (("exact", False), ("hnsw", True)):
-            index.vectors._hnsw = hnsw if ann else None
-            times = []
-            for q in queries:
-                t = time.perf_counter()
-                matches = index.search(q, top=20, allow=allow, explain=False)
-                times.append(time.perf_counter() - t)
-                assert all(m.id in allow for m in matches)
-            result[f"hybrid_{label}_allow{int(share * 100)}%"] = _pcts(times)
+
+
+def stage_scale(n: int, n_queries: int, shards: int, keep_shards: bool = False) -> dict:
+    """Build an index of ``n`` generated documents in ``shards`` processes, merge, then query it."""
+    from renkei.matching.engine import MatchIndex
+
+    load = [os.getloadavg()]
+    pool = real_vector_pool()
+    ctx = multiprocessing.get_context("fork")
+    directories = [str(OUT / f"scale-{n}-shard-{i}") for i in range(shards)]
+    wall = time.perf_counter()
+    with ctx.Pool(shards) as workers:
+        parts = workers.starmap(build_shard, [(n, i, shards, pool, directories[i]) for i in range(shards)])
+    shard_wall = time.perf_counter() - wall
+    load.append(os.getloadavg())
+    result: dict = {"docs": n, "shards": parts, "shards_wall_s": round(shard_wall, 1)}
+
+    base_rss = rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    loaded = (MatchIndex.load(d, embedder=SyntheticEmbedder(pool)) for d in directories)
+    index = MatchIndex.merge(loaded)  # terms, vectors, BM25 matrix and (past 200k vectors) the HNSW graph
+    result["merge_wall_s"] = round(time.perf_counter() - wall, 1)
+    result["merge_cpu_s"] = round(time.process_time() - cpu, 1)
+    result["vocab"] = len(index.lexical.vocab)
+    result["postings"] = int(len(index.lexical._bm25.scores["data"]))
+    result["slots"] = int(index.vectors.n_slots)
+    if index.vectors.uses_ann:  # past the engine's threshold: the merge built the graph
+        result["hnsw_built_in_merge"] = True
+    else:  # below it: build one anyway, to time it (queries then use exact search)
+        wall, cpu = time.perf_counter(), time.process_time()
+        index.vectors.build_ann(threads=2)
+        result["hnsw_wall_s"] = round(time.perf_counter() - wall, 1)
+        result["hnsw_cpu_s"] = round(time.process_time() - cpu, 1)
         index.vectors._hnsw = None
-        # Brute force in the same process: embed, score every vector, mask, top-20; BM25 likewise.
-        times = []
-        for q in queries:
-            t = time.perf_counter()
-            qv = get_model().encode([q])[0]
-            s = V @ qv
-            s[~slot_mask] = -np.inf
-            np.argpartition(-s, 20)[:20]
-            lex = index.lexical.scores(index.lexical.query_ids(index_terms_cached(q)), mask)
-            np.argpartition(-lex, 20)[:20]
-            times.append(time.perf_counter() - t)
-        result[f"bruteforce_allow{int(share * 100)}%"] = _pcts(times)
-    t = time.perf_counter()
-    for q in queries[:50]:
-        index.search(q, top=20, allow=None, explain=True)
-    result["hybrid_exact_with_explanations_mean_ms"] = round((time.perf_counter() - t) / 50 * 1000, 1)
+    load.append(os.getloadavg())
+    result["rss_after_build_mb"] = round(rss_mb())
+    result["rss_growth_mb"] = round(rss_mb() - base_rss)
+    # Brute-force "build" baseline: stacking the vectors into one matrix (what numpy search needs).
+    wall = time.perf_counter()
+    np.ascontiguousarray(index.vectors.vectors.copy())
+    result["baseline_build_wall_s"] = round(time.perf_counter() - wall, 2)
+    wall = time.perf_counter()
+    index.save(OUT / f"scale-{n}")
+    result["save_wall_s"] = round(time.perf_counter() - wall, 1)
+    if not keep_shards:
+        for directory in directories:
+            shutil.rmtree(directory, ignore_errors=True)
+    load.append(os.getloadavg())
+    result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
     return result
 
 
-def index_terms_cached(q: str) -> list[str]:
-    from renkei.matching.engine.text import index_terms, normalize
+def stage_replicate(n: int, copies: int, source: int, ann: bool, n_queries: int) -> dict:
+    """An index of ``n = copies × source`` documents from the shards of a ``source`` build.
 
-    return index_terms(normalize(q))
+    For when analysing ``n`` generated documents is out of reach (the machine is shared): the
+    saved shards of ``--docs source`` are loaded ``copies`` times, each copy's ids renamed and
+    its vectors moved by fresh noise (so the HNSW graph sees no duplicates), and merged by the
+    engine's ``MatchIndex.merge``: BM25 matrix, vectors and HNSW graph at full size, the
+    posting lists of the frequent terms as long as in a collection of ``n``. The vocabulary
+    is the ``source`` one (a real collection of ``n`` has more rare terms). ``ann=False``
+    leaves out the HNSW graph (dense search stays exact); the queries then run on the merged
+    index in the same process (``n_queries``; 0 = none), without a save and a reload.
+    """
+    import dataclasses
+
+    from renkei.matching.engine import MatchIndex
+
+    load = [os.getloadavg()]
+    directories = sorted(OUT.glob(f"scale-{source}-shard-*"))
+    if not directories:
+        raise SystemExit(f"no shards of a {source} build in {OUT}: run --docs {source} --stages build --keep-shards")
+    pool = np.zeros((1, 512), dtype=np.float32)
+    rng = np.random.default_rng(17)
+
+    def parts():  # type: ignore[no-untyped-def]
+        for copy in range(copies):
+            for directory in directories:
+                part = MatchIndex.load(directory, embedder=SyntheticEmbedder(pool))
+                if not ann:
+                    part.config = dataclasses.replace(part.config, ann_threshold=10**12)
+                part.documents = [
+                    None if d is None else dataclasses.replace(d, id=f"{d.id}-{copy}") for d in part.documents
+                ]
+                part.positions = {f"{k}-{copy}": v for k, v in part.positions.items()}
+                if copy:
+                    v = part.vectors._vectors[: part.vectors.n_slots]
+                    v += rng.normal(0, 0.02, v.shape).astype(np.float32)
+                    v /= np.linalg.norm(v, axis=1, keepdims=True)
+                yield part
+
+    base_rss = rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    stages: dict[str, float] = {}
+    mark = [time.perf_counter()]
+
+    def progress(stage: str, advance: int, total: int | None) -> None:
+        now = time.perf_counter()
+        stages["merge parts" if stage == "merge" else stage] = round(now - wall, 1)
+        mark[0] = now
+
+    index = MatchIndex.merge(parts(), progress=progress)
+    result: dict = {
+        "docs": len(index),
+        "source_docs": source,
+        "copies": copies,
+        "merge_wall_s": round(time.perf_counter() - wall, 1),
+        "merge_cpu_s": round(time.process_time() - cpu, 1),
+        "stage_ends_s": stages,
+        "uses_hnsw": index.vectors.uses_ann,
+        "vocab": len(index.lexical.vocab),
+        "postings": int(len(index.lexical._bm25.scores["data"])),
+        "slots": int(index.vectors.n_slots),
+        "rss_growth_mb": round(rss_mb() - base_rss),
+    }
+    load.append(os.getloadavg())
+    if n_queries:
+        from renkei.matching.engine.dense import Embedder
+
+        index.embedder = Embedder(workers=1)
+        result["queries"] = query_latency(index, np.ascontiguousarray(index.vectors.vectors), n_queries)
+    else:
+        wall = time.perf_counter()
+        index.save(OUT / f"scale-{n}")
+        result["save_wall_s"] = round(time.perf_counter() - wall, 1)
+    load.append(os.getloadavg())
+    result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
+    return result
+
+
+def stage_query(n: int, n_queries: int) -> dict:
+    """Load the index ``stage_scale`` saved and measure query latency against brute force."""
+    from renkei.matching.engine import MatchIndex
+    from renkei.matching.engine.dense import Embedder
+
+    load = [os.getloadavg()]
+    wall, cpu = time.perf_counter(), time.process_time()
+    index = MatchIndex.load(OUT / f"scale-{n}", embedder=Embedder(workers=1))
+    index.lexical.refresh()
+    result: dict = {
+        "docs": len(index),
+        "load_wall_s": round(time.perf_counter() - wall, 1),
+        "load_cpu_s": round(time.process_time() - cpu, 1),
+        "uses_hnsw": index.vectors.uses_ann,
+        "rss_loaded_mb": round(rss_mb()),
+    }
+    V = np.ascontiguousarray(index.vectors.vectors)
+    result["queries"] = query_latency(index, V, n_queries)
+    load.append(os.getloadavg())
+    result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
+    return result
+
+
+def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore[no-untyped-def]
+    """p50/p95 wall and mean CPU per hybrid top-20 query, serial in this process, per filter."""
+    from renkei.matching.engine import fusion
+    from renkei.matching.engine.text import has_japanese, normalize
+
+    index.embedder.encode(["warm up"])  # queries are embedded by the real model
+    queries = [q["text"] for q in read("dev_a_partner_cordis", "queries.jsonl")[: n_queries // 2]]
+    queries += [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
+    rng = random.Random(3)
+    ids = index.ids()
+    filters = {
+        "none": lambda: None,
+        "kind=seed (field mask, ~33%)": lambda: index.field_mask(kind="seed"),
+        "kind=seed & one prefecture (~0.7%)": lambda: index.field_mask(kind="seed", prefecture="13"),
+        "allow = set of 50% of the ids": lambda: random_ids,
+    }
+    random_ids = set(rng.sample(ids, len(ids) // 2))
+    out: dict = {}
+    for label, make in filters.items():
+        engine_wall, engine_cpu, brute_wall, brute_cpu, overlap = [], [], [], [], []
+        for q in queries:
+            w, c = time.perf_counter(), time.process_time()
+            matches = index.search(q, top=20, allow=make(), explain=False)
+            engine_wall.append(time.perf_counter() - w)
+            engine_cpu.append(time.process_time() - c)
+            # Brute force in the same process: the same query embedding and BM25 scores, exact
+            # dense scores over every vector (V @ q), the same fusion.
+            w, c = time.perf_counter(), time.process_time()
+            allow = make()
+            mask = index.allow_mask(allow)
+            mask = index.lexical.alive if mask is None else mask & index.lexical.alive
+            text = normalize(q)
+            qv = index.embed_queries([text])[0]
+            lex = index.lexical.scores(index.lexical.query_ids(index.query_keys(text)), mask)
+            dense = V @ qv
+            dense[~mask[index.vectors.slot_pos]] = -np.inf
+            cand = np.unique(np.r_[_top_k(lex, 1000), _top_k(dense, 1000)])
+            cand = cand[mask[cand]]
+            cross = np.array([index.japanese[p] != has_japanese(text) for p in cand.tolist()], dtype=bool)
+            brute = fusion.max_normalised(cand, lex[cand], dense[cand], 0.6, 0.4, cross=cross)[:20]
+            brute_wall.append(time.perf_counter() - w)
+            brute_cpu.append(time.process_time() - c)
+            exact_ids = [index.documents[p].id for p, _ in brute]
+            overlap.append(len({m.id for m in matches} & set(exact_ids)) / max(1, len(exact_ids)))
+        out[label] = {
+            "engine": _pcts(engine_wall) | _cpu(engine_cpu),
+            "bruteforce": _pcts(brute_wall) | _cpu(brute_cpu),
+            "p95_ratio_engine_to_bruteforce": None,
+            "top20_overlap_with_exact_mean": round(statistics.mean(overlap), 3),
+        }
+        out[label]["p95_ratio_engine_to_bruteforce"] = round(
+            out[label]["engine"]["p95_ms"] / max(out[label]["bruteforce"]["p95_ms"], 1e-9), 3
+        )
+        print(label, json.dumps(out[label]), flush=True)
+    return out
+
+
+def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    valid = np.flatnonzero(np.isfinite(scores) & (scores > -np.inf))
+    if len(valid) > k:
+        valid = valid[np.argpartition(-scores[valid], k - 1)[:k]]
+    return valid
+
+
+def _cpu(times: list[float]) -> dict:
+    ms = sorted(t * 1000 for t in times)
+    return {"cpu_ms_mean": round(statistics.mean(ms), 1), "cpu_ms_p95": round(ms[int(0.95 * (len(ms) - 1))], 1)}
 
 
 def _pcts(times: list[float]) -> dict:
@@ -286,7 +492,11 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--embed-sample", type=int, default=300)
-    ap.add_argument("--stages", default="embed,analyse,lexical,dense")
+    ap.add_argument("--shards", type=int, default=2, help="processes building the index at scale")
+    ap.add_argument("--stages", default="embed,analyse,build,query", help="also: replicate")
+    ap.add_argument("--no-ann", action="store_true", help="replicate: no HNSW graph (exact dense search)")
+    ap.add_argument("--keep-shards", action="store_true", help="keep the build's shards (for replicate)")
+    ap.add_argument("--replicate-from", type=int, default=100_000, help="replicate: the --docs of the source build")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     stages = a.stages.split(",")
@@ -297,14 +507,19 @@ def main() -> None:
     if "analyse" in stages:
         report["analysis"] = in_child(stage_analysis, a.embed_sample)
         print(json.dumps(report["analysis"], indent=1), flush=True)
-    if "lexical" in stages:
-        report["lexical"] = in_child(stage_lexical, a.docs)
-        print(json.dumps(report["lexical"], indent=1), flush=True)
-    if "dense" in stages:
-        report["dense_and_queries"] = in_child(stage_dense_and_queries, a.docs, a.queries)
-        print(json.dumps(report["dense_and_queries"], indent=1), flush=True)
+    if "build" in stages:
+        report["build"] = in_child(stage_scale, a.docs, a.queries, a.shards, a.keep_shards)
+        print(json.dumps(report["build"], indent=1), flush=True)
+    if "replicate" in stages:
+        report["replicate"] = in_child(
+            stage_replicate, a.docs, a.docs // a.replicate_from, a.replicate_from, not a.no_ann, a.queries
+        )
+        print(json.dumps(report["replicate"], indent=1), flush=True)
+    if "query" in stages:
+        report["query"] = in_child(stage_query, a.docs, a.queries)
+        print(json.dumps(report["query"], indent=1), flush=True)
     report["load_after"] = os.getloadavg()
-    path = OUT / f"speed-{a.docs}.json"
+    path = OUT / f"speed-{a.docs}-{'-'.join(stages)}.json"
     path.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"wrote {path}")
 

@@ -6,7 +6,11 @@ and how the index follows the database.
 - Writes call `schedule(...)`; after the transaction commits, `update_documents` adds the
   current version of each row (or removes it when it is gone) and saves the index. This runs
   inline (the embedded default); one writer at a time holds a file lock.
-- `rebuild()` builds the whole index from the database (`renkei reindex`).
+- `rebuild()` builds the whole index from the database (`renkei reindex`), streaming it in
+  chunks. A rebuild can also be split into shards, each analysed and embedded by its own job
+  (Celery workers in parallel), then merged: `plan_shards`, `build_shard`, `merge_shards`,
+  driven by the `matching.reindex` job (tasks.py). Changes saved while a split rebuild runs
+  are logged and applied to the merged index, so none is lost.
 - Web processes read through `get_index()`, which reloads when the saved index changes.
 Visibility is never stored in the index: callers pass `allow` (see search.py).
 """
@@ -17,6 +21,7 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -84,15 +89,72 @@ def organisation_document(organisation: Organisation) -> Document | None:
     )
 
 
+def _indexed_rows():  # type: ignore[no-untyped-def]
+    """The querysets of the indexed rows, in index order (kind, then primary key)."""
+    return {
+        "seed": Seed.objects.order_by("pk"),
+        "need": Need.objects.order_by("pk"),
+        "org": Organisation.objects.exclude(capability="").order_by("pk"),
+    }
+
+
+_TO_DOCUMENT: dict[str, Callable[..., Document | None]] = {
+    "seed": seed_document,
+    "need": need_document,
+    "org": organisation_document,
+}
+
+
 def all_documents() -> Iterator[Document]:
-    for seed in Seed.objects.order_by("pk").iterator(chunk_size=500):
-        yield seed_document(seed)
-    for need in Need.objects.order_by("pk").iterator(chunk_size=500):
-        yield need_document(need)
-    for organisation in Organisation.objects.exclude(capability="").order_by("pk").iterator(chunk_size=500):
-        document = organisation_document(organisation)
-        if document is not None:
-            yield document
+    for kind, rows in _indexed_rows().items():
+        for row in rows.iterator(chunk_size=500):
+            document = _TO_DOCUMENT[kind](row)
+            if document is not None:
+                yield document
+
+
+def count_documents() -> int:
+    """How many documents a rebuild will index (capability texts of blanks only are skipped)."""
+    return sum(rows.count() for rows in _indexed_rows().values())
+
+
+ShardSpec = dict[str, list[int]]
+"""A shard of a split rebuild: for each kind, the inclusive range [first pk, last pk]."""
+
+
+def plan_shards(shards: int) -> list[ShardSpec]:
+    """Cut the indexed rows into at most `shards` contiguous pieces of nearly equal size.
+
+    Shards follow the index order (seeds, needs, organisations, each by primary key), so the
+    merged index is the one `rebuild()` would build. Rows created after planning fall into a
+    shard's range or are caught by the change log of the run."""
+    keys = [(kind, pk) for kind, rows in _indexed_rows().items() for pk in rows.values_list("pk", flat=True)]
+    shards = max(1, min(int(shards), len(keys) or 1))
+    bounds = [round(i * len(keys) / shards) for i in range(shards + 1)]
+    plan: list[ShardSpec] = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        spec: ShardSpec = {}
+        for kind, pk in keys[lo:hi]:
+            first, _last = spec.get(kind, [pk, pk])
+            spec[kind] = [first, pk]
+        plan.append(spec)
+    return plan
+
+
+def shard_documents(spec: ShardSpec) -> Iterator[Document]:
+    for kind, rows in _indexed_rows().items():
+        if kind not in spec:
+            continue
+        first, last = spec[kind]
+        for row in rows.filter(pk__gte=first, pk__lte=last).iterator(chunk_size=500):
+            document = _TO_DOCUMENT[kind](row)
+            if document is not None:
+                yield document
+
+
+def shard_count(spec: ShardSpec) -> int:
+    rows = _indexed_rows()
+    return sum(rows[kind].filter(pk__gte=first, pk__lte=last).count() for kind, (first, last) in spec.items())
 
 
 def current_documents(ids: Iterable[str]) -> tuple[list[Document], list[str]]:
@@ -166,7 +228,105 @@ def rebuild(progress: Callable[[str, int, int | None], None] | None = None, embe
     While it runs, its progress is also kept in a small status file next to the index, so the
     search pages of every web process can say how far a build has got (`build_status()`)."""
     with _writer(), _BuildStatus() as status:
-        index = MatchIndex.build(all_documents(), embedder=embedder or get_embedder(), progress=status.hook(progress))
+        index = MatchIndex.build(
+            all_documents(),
+            embedder=embedder or get_embedder(),
+            progress=status.hook(progress),
+            total=count_documents(),
+        )
+        index.save(index_path())
+    _cache.pop(str(index_path()), None)
+    return len(index)
+
+
+# ---- split rebuild (shards built by separate jobs, then merged) ----
+RUN_PREFIX = ".reindex-"
+CHANGES_FILE = "changed.txt"
+ABANDONED_RUN_SECONDS = 2 * 24 * 3600  # far longer than a rebuild of a million documents takes
+
+
+def run_dir(run: str) -> Path:
+    """Where the shards of split rebuild `run` are written (every worker must reach it)."""
+    if not run or not run.isalnum():
+        raise ValueError(f"bad rebuild run name {run!r}")
+    return index_path().parent / f"{RUN_PREFIX}{run}"
+
+
+def shard_dir(run: str, shard: int) -> Path:
+    return run_dir(run) / f"shard-{int(shard):05d}"
+
+
+def start_run(run: str) -> Path:
+    """Open split rebuild `run`: from now on saved changes are also logged for its merge.
+
+    Leftovers of runs whose coordinator died (untouched for ABANDONED_RUN_SECONDS) are removed,
+    so their change logs stop growing."""
+    with _writer():
+        cutoff = time.time() - ABANDONED_RUN_SECONDS
+        for old in index_path().parent.glob(f"{RUN_PREFIX}*"):
+            if old.is_dir() and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        path = run_dir(run)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / CHANGES_FILE).touch()
+    return path
+
+
+def end_run(run: str) -> None:
+    """Drop the shards and the change log of `run` (after the merge, or when it failed)."""
+    shutil.rmtree(run_dir(run), ignore_errors=True)
+
+
+def _log_changes(ids: list[str]) -> None:
+    """Append `ids` to the change log of every split rebuild running now (writer lock held)."""
+    for path in index_path().parent.glob(f"{RUN_PREFIX}*/{CHANGES_FILE}"):
+        with path.open("a", encoding="utf-8") as log:
+            log.write("".join(f"{i}\n" for i in ids))
+
+
+def build_shard(
+    run: str,
+    shard: int,
+    spec: ShardSpec,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    embedder: Embedder | None = None,
+) -> int:
+    """Analyse and embed the rows of `spec` and save them as shard `shard` of `run`.
+    Returns the number of documents. No HNSW graph: the merge builds it once."""
+    index = MatchIndex.build(
+        shard_documents(spec),
+        embedder=embedder or get_embedder(),
+        progress=progress,
+        total=shard_count(spec),
+        ann=False,
+    )
+    index.save(shard_dir(run, shard))
+    return len(index)
+
+
+def merge_shards(
+    run: str,
+    shards: int,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    embedder: Embedder | None = None,
+) -> int:
+    """Merge the `shards` shards of `run` into the platform index, apply the changes saved
+    meanwhile, and save it in place of the old one. Returns the document count.
+
+    Holds the writer lock from reading the change log to the save, so a change is either in
+    the log or made to the new index afterwards."""
+    embedder = embedder or get_embedder()
+    missing = [i for i in range(shards) if not (shard_dir(run, i) / "manifest.json").exists()]
+    if missing:
+        raise MatchIndexError(f"shard(s) {', '.join(map(str, missing))} of rebuild {run} are missing")
+    parts = (MatchIndex.load(shard_dir(run, i), embedder=embedder) for i in range(shards))
+    with _writer():
+        index = MatchIndex.merge(parts, embedder=embedder, progress=progress)
+        changed = (run_dir(run) / CHANGES_FILE).read_text(encoding="utf-8").split()
+        if changed:
+            docs, gone = current_documents(list(dict.fromkeys(changed)))
+            index.remove(gone)
+            index.add(docs)
         index.save(index_path())
     _cache.pop(str(index_path()), None)
     return len(index)
@@ -213,11 +373,16 @@ class _BuildStatus:
         temporary.replace(self.path)
 
     def hook(self, outer: Callable[[str, int, int | None], None] | None) -> Callable[[str, int, int | None], None]:
+        stages: dict[str, list] = {}  # stage -> [done, total]; stages may interleave (chunks)
+
         def progress(stage: str, advance: int, total: int | None) -> None:
-            if total is not None:
-                self.state.update(stage=stage, done=0, total=total)
-            self.state["done"] += advance
-            self.write(force=total is not None)
+            entry = stages.get(stage)
+            if entry is None or total is not None:
+                entry = stages[stage] = [0, total]
+            entry[0] += advance
+            started = self.state["stage"] != stage
+            self.state.update(stage=stage, done=entry[0], total=entry[1])
+            self.write(force=started or total is not None)
             if outer is not None:
                 outer(stage, advance, total)
 
@@ -234,6 +399,7 @@ def update_documents(ids: Iterable[str]) -> list[str]:
     if not ids:
         return []
     with _writer():
+        _log_changes(ids)
         try:
             index = MatchIndex.load(index_path(), embedder=get_embedder())
         except MatchIndexError:

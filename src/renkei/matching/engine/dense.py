@@ -25,7 +25,9 @@ DIM = 512
 VECTORS_FILE = "dense_vectors.npy"
 SLOTS_FILE = "dense_slots.npz"
 HNSW_FILE = "dense_hnsw.bin"
-_BATCH = 64
+EMBED_BATCH = 64  # texts per call of the model
+SUBSET_SHARE = 0.1  # exact search scores only the allowed vectors below this share
+_BATCH = EMBED_BATCH
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +98,9 @@ class VectorStore:
         self.doc_slots: dict[int, tuple[int, int]] = {}
         self._groups: tuple[np.ndarray, np.ndarray] | None = None
         self._hnsw = None
+        # While a shard of a split rebuild is built the graph would be thrown away: the merge
+        # builds it once over all vectors (MatchIndex.merge).
+        self.defer_ann = False
 
     # ---- updates ----
     @property
@@ -139,7 +144,7 @@ class VectorStore:
         self._groups = None
         if self._hnsw is not None:
             self._hnsw_add(start, start + total)
-        elif self.n_slots >= self.ann_threshold:
+        elif self.n_slots >= self.ann_threshold and not self.defer_ann:
             self.build_ann()
 
     def remove(self, position: int) -> None:
@@ -200,7 +205,9 @@ class VectorStore:
     def _search_exact(self, queries: np.ndarray, k: int, slot_ok: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         starts, group_pos = self._doc_groups()
         rows = np.flatnonzero(slot_ok)
-        dense_subset = len(rows) < 0.5 * self.n_slots
+        # Gathering the allowed rows copies them: worth it only for a small share. At 1M vectors a
+        # third gathered cost 3x the full product (benchmarks.md, "One million documents").
+        dense_subset = len(rows) < SUBSET_SHARE * self.n_slots
         results = []
         for i in range(0, len(queries), 32):
             block = queries[i : i + 32]

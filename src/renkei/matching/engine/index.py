@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence, Sized
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import fusion
-from .dense import MODEL_NAME, Embedder, VectorStore
+from .dense import EMBED_BATCH, MODEL_NAME, Embedder, VectorStore
 from .explain import Explanation, QueryTerms, explain
 from .lexical import LexicalIndex
 from .text import has_japanese, index_terms, normalize, split_passages
@@ -30,6 +30,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DOCS_FILE = "documents.jsonl"
 MODES = ("hybrid", "bm25", "dense")
+BUILD_CHUNK = 2000  # documents analysed and embedded per step of a build
 
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, advance, total): ``total`` is given once when a stage starts."""
@@ -150,6 +151,7 @@ class MatchIndex:
         self.documents: list[Document | None] = []
         self.positions: dict[str, int] = {}
         self.japanese: list[bool] = []  # per position: is the document written in Japanese?
+        self._field_postings: dict[str, dict[Any, np.ndarray]] | None = None  # field_mask's cache
 
     # ---- contents ----
     def __len__(self) -> int:
@@ -174,9 +176,96 @@ class MatchIndex:
         *,
         embedder: Embedder | None = None,
         progress: Progress | None = None,
+        total: int | None = None,
+        chunk: int = BUILD_CHUNK,
+        ann: bool = True,
     ) -> MatchIndex:
+        """An index of ``documents``, read as a stream in chunks of ``chunk`` documents.
+
+        Memory beyond the index itself stays bounded: a chunk's passages and unpooled vectors
+        are dropped once its documents are added. Passages are handed to the embedder in
+        multiples of its batch size, so the vectors (and the ranking) are the same as embedding
+        everything at once. ``total`` (the number of documents, if ``documents`` has no length)
+        sizes the progress bars, which count documents. ``ann=False`` leaves the HNSW graph to
+        a later ``merge`` (a shard of a split rebuild).
+        """
         index = cls(config, embedder=embedder)
-        index.add(documents, progress=progress)
+        index.vectors.defer_ann = not ann
+        if total is None and isinstance(documents, Sized):
+            total = len(documents)
+        if progress:
+            progress("analyse", 0, total)
+            progress("embed", 0, total)
+        stream = _EmbeddingStream(index, progress)
+        batch: list[Document] = []
+        for doc in documents:
+            batch.append(doc)
+            if len(batch) >= chunk:
+                stream.add(batch)
+                batch = []
+        stream.add(batch)
+        stream.finish()
+        index.vectors.defer_ann = False
+        if ann and index.vectors.n_slots >= index.config.ann_threshold and not index.vectors.uses_ann:
+            index.vectors.build_ann()
+        index.lexical.refresh()
+        return index
+
+    @classmethod
+    def merge(
+        cls,
+        parts: Iterable[MatchIndex],
+        *,
+        embedder: Embedder | None = None,
+        progress: Progress | None = None,
+    ) -> MatchIndex:
+        """One index holding the documents of ``parts`` in order, as if built in one go.
+
+        ``parts`` may be a generator (each part is dropped once copied); ``progress`` counts
+        parts under the stage "merge".
+
+        Used by the split rebuild: shards are built (analysed and embedded) by separate
+        workers, and the merge only renumbers term ids and positions, concatenates the
+        vectors, and builds the BM25 matrix and, past the threshold, the HNSW graph. Every
+        part must have the same configuration; an id in two parts is an error.
+        """
+        index: MatchIndex | None = None
+        terms: list[np.ndarray | None] = []
+        for part in parts:  # may be a generator loading one part at a time
+            if index is None:
+                index = cls(part.config, embedder=embedder or part.embedder)
+                index.vectors.defer_ann = True
+            elif part.config != index.config:
+                raise MatchIndexError("the parts were built with different engine settings")
+            offset = len(index.documents)
+            for doc_id, position in part.positions.items():
+                if doc_id in index.positions:
+                    raise MatchIndexError(f"document {doc_id!r} is in more than one part")
+                index.positions[doc_id] = position + offset
+            index.documents.extend(part.documents)
+            index.japanese.extend(part.japanese)
+            # Term ids are per part: map each part's vocabulary onto the merged one.
+            mapping = np.asarray(index.lexical._ids(part.lexical.keys(), grow=True), dtype=np.int32)
+            terms.extend(None if ids is None else mapping[ids] for ids in part.lexical.terms)
+            store = part.vectors
+            live = sorted(store.doc_slots)  # holes left by removals have no vectors
+            if live:
+                spans = [store.doc_slots[p] for p in live]
+                index.vectors.add(
+                    [p + offset for p in live],
+                    np.concatenate([store.vectors[start:end] for start, end in spans]),
+                    [end - start for start, end in spans],
+                )
+            if progress:
+                progress("merge", 1, None)
+        if index is None:
+            raise MatchIndexError("nothing to merge")
+        index.lexical._set_terms(terms)
+        index.vectors.defer_ann = False
+        if index.vectors.n_slots >= index.config.ann_threshold:
+            if progress:
+                progress("vector graph", 0, None)
+            index.vectors.build_ann()
         index.lexical.refresh()
         return index
 
@@ -226,13 +315,22 @@ class MatchIndex:
     def add(self, documents: Iterable[Document], *, progress: Progress | None = None) -> None:
         """Add documents, replacing any with the same id (their old vectors are dropped)."""
         docs = list(documents)
-        latest = {doc.id: doc for doc in docs}  # the last version of a repeated id wins
-        docs = [doc for doc in docs if latest[doc.id] is doc]
-        for doc in docs:
-            if doc.id in self.positions:
-                self.remove([doc.id])
         if progress:
             progress("analyse", 0, len(docs))
+        positions, texts, counts = self._analyse(docs, progress)
+        if progress:
+            progress("embed", 0, len(texts))
+        vectors = self.embedder.encode(texts, progress=(lambda n: progress("embed", n, None)) if progress else None)
+        self._add_vectors(positions, vectors, counts)
+
+    def _analyse(
+        self, docs: list[Document], progress: Progress | None = None
+    ) -> tuple[list[int], list[str], list[int]]:
+        """Give ``docs`` positions and BM25 terms; return their positions and passages to embed."""
+        latest = {doc.id: doc for doc in docs}  # the last version of a repeated id wins
+        docs = [doc for doc in docs if latest[doc.id] is doc]
+        self.remove([doc.id for doc in docs if doc.id in self.positions])
+        self._field_postings = None
         texts: list[str] = []
         counts: list[int] = []
         positions: list[int] = []
@@ -247,9 +345,9 @@ class MatchIndex:
             counts.append(len(passages))
             if progress:
                 progress("analyse", 1, None)
-        if progress:
-            progress("embed", 0, len(texts))
-        vectors = self.embedder.encode(texts, progress=(lambda n: progress("embed", n, None)) if progress else None)
+        return positions, texts, counts
+
+    def _add_vectors(self, positions: list[int], vectors: np.ndarray, counts: list[int]) -> None:
         if self.config.pooling == "mean" and len(vectors):
             vectors, counts = _mean_pool(vectors, counts), [1] * len(counts)
         self.vectors.add(positions, vectors, counts)
@@ -261,6 +359,7 @@ class MatchIndex:
             position = self.positions.pop(doc_id, None)
             if position is None:
                 continue
+            self._field_postings = None
             self.lexical.remove(position)
             self.vectors.remove(position)
             self.documents[position] = None
@@ -319,7 +418,7 @@ class MatchIndex:
             if changed <= {"k1", "b"}:
                 # Only the BM25 parameters: the cached terms stay valid.
                 lexical.vocab, lexical.df, lexical.terms = self.lexical.vocab, self.lexical.df, self.lexical.terms
-                lexical.n_alive = self.lexical.n_alive
+                lexical._alive, lexical.n_alive = self.lexical._alive, self.lexical.n_alive
             else:
                 for doc in self.documents:
                     position = lexical.add(self.lexical_keys(doc) if doc is not None else [])
@@ -329,22 +428,64 @@ class MatchIndex:
             self.lexical.refresh()
 
     # ---- searching ----
-    def allow_mask(self, allow: Iterable[str] | None) -> np.ndarray | None:
+    def allow_mask(self, allow: Iterable[str] | np.ndarray | None) -> np.ndarray | None:
+        """``allow`` as a boolean array over positions: from document ids (unknown ones are
+        ignored), or a boolean array already (from ``field_mask`` or ``allow_mask``)."""
         if allow is None:
             return None
+        if isinstance(allow, np.ndarray):
+            if allow.dtype != bool or allow.shape != (len(self.documents),):
+                raise ValueError("an allow mask must be a boolean array with one entry per index position")
+            return allow
+        get = self.positions.get
+        found = np.fromiter((get(doc_id, -1) for doc_id in allow), dtype=np.int64)
         mask = np.zeros(len(self.documents), dtype=bool)
-        for doc_id in allow:
-            position = self.positions.get(doc_id)
-            if position is not None:
-                mask[position] = True
+        mask[found[found >= 0]] = True
         return mask
+
+    def field_mask(self, **where: Any) -> np.ndarray:
+        """Positions whose ``Document.fields`` match every condition, as a boolean array.
+
+        ``field_mask(kind="seed", prefecture=["13", "14"])``: a value, or a collection of values
+        (any of them); a document whose field holds a list matches when any item does. Built
+        from a per-field inverted list kept until the next change, so a filter over a million
+        documents costs milliseconds, without a set of ids. Pass the result as ``allow`` (combine
+        masks with ``&``).
+        """
+        mask = self.lexical.alive
+        for name, wanted in where.items():
+            postings = self._postings(name)
+            values = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Collection) else list(wanted)
+            hit = np.zeros(len(self.documents), dtype=bool)
+            for value in values:
+                positions = postings.get(value)
+                if positions is not None:
+                    hit[positions] = True
+            mask &= hit
+        return mask
+
+    def _postings(self, name: str) -> dict[Any, np.ndarray]:
+        if self._field_postings is None:
+            self._field_postings = {}
+        postings = self._field_postings.get(name)
+        if postings is None:
+            lists: dict[Any, list[int]] = {}
+            for position, doc in enumerate(self.documents):
+                if doc is None or name not in doc.fields:
+                    continue
+                value = doc.fields[name]
+                for item in value if isinstance(value, list | tuple) else (value,):
+                    lists.setdefault(item, []).append(position)
+            postings = {value: np.asarray(items, dtype=np.int64) for value, items in lists.items()}
+            self._field_postings[name] = postings
+        return postings
 
     def search(
         self,
         text: str,
         *,
         top: int = 10,
-        allow: Iterable[str] | None = None,
+        allow: Iterable[str] | np.ndarray | None = None,
         mode: str = "hybrid",
         explain: bool = True,
     ) -> list[Match]:
@@ -355,7 +496,7 @@ class MatchIndex:
         texts: Sequence[str],
         *,
         top: int = 10,
-        allow: Iterable[str] | None = None,
+        allow: Iterable[str] | np.ndarray | None = None,
         mode: str = "hybrid",
         explain: bool = False,
         progress: Progress | None = None,
@@ -599,3 +740,53 @@ def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
     if len(positive) > k:
         positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
     return positive[np.argsort(-scores[positive], kind="stable")]
+
+
+class _EmbeddingStream:
+    """Embeds the passages of documents as chunks of them are analysed (``MatchIndex.build``).
+
+    Passages go to the embedder in whole multiples of its batch size (the last call excepted),
+    so every batch holds the same passages as when a collection is embedded in one call: the
+    model's output depends slightly on its batch. A document whose passages straddle a call
+    waits for the next one; complete documents get their vectors at once.
+    """
+
+    def __init__(self, index: MatchIndex, progress: Progress | None) -> None:
+        self.index = index
+        self.progress = progress
+        self.texts: list[str] = []  # passages waiting for the embedder
+        self.waiting: list[tuple[int, int]] = []  # (position, passages) of documents without vectors
+        self.vectors = np.zeros((0, index.embedder.dim), dtype=np.float32)  # embedded, not yet added
+
+    def add(self, docs: list[Document]) -> None:
+        if not docs:
+            return
+        positions, texts, counts = self.index._analyse(docs, self.progress)
+        self.waiting.extend(zip(positions, counts, strict=True))
+        self.texts.extend(texts)
+        self._embed(len(self.texts) // EMBED_BATCH * EMBED_BATCH)
+
+    def finish(self) -> None:
+        self._embed(len(self.texts))
+
+    def _embed(self, n: int) -> None:
+        if n:
+            texts, self.texts = self.texts[:n], self.texts[n:]
+            self.vectors = np.concatenate([self.vectors, self.index.embedder.encode(texts)])
+        ready, used = 0, 0
+        for _position, count in self.waiting:
+            if used + count > len(self.vectors):
+                break
+            used += count
+            ready += 1
+        if not ready:
+            return
+        done, self.waiting = self.waiting[:ready], self.waiting[ready:]
+        positions = [p for p, _ in done]
+        self.index._add_vectors(positions, self.vectors[:used], [c for _, c in done])
+        self.vectors = self.vectors[used:].copy()
+        for position in positions:
+            if self.index.documents[position] is None:  # replaced by a later version meanwhile
+                self.index.vectors.remove(position)
+        if self.progress:
+            self.progress("embed", ready, None)

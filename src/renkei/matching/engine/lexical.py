@@ -31,6 +31,7 @@ class LexicalIndex:
         self.vocab: dict[str, int] = {}
         self.df: list[int] = []
         self.terms: list[np.ndarray | None] = []  # term ids per position; None = removed
+        self._alive = bytearray()  # 1 per live position, kept with `terms` (read per query)
         self.n_alive = 0
         self._bm25 = None
         self._stale = True
@@ -58,6 +59,7 @@ class LexicalIndex:
         for term_id in np.unique(ids):
             self.df[term_id] += 1
         self.terms.append(ids)
+        self._alive.append(1)
         self.n_alive += 1
         self._stale = True
         return len(self.terms) - 1
@@ -69,12 +71,26 @@ class LexicalIndex:
         for term_id in np.unique(ids):
             self.df[term_id] -= 1
         self.terms[position] = None
+        self._alive[position] = 0
         self.n_alive -= 1
         self._stale = True
 
     @property
     def alive(self) -> np.ndarray:
-        return np.fromiter((t is not None for t in self.terms), dtype=bool, count=len(self.terms))
+        """Live positions as a boolean array (a copy: cheap, one byte per position)."""
+        return np.frombuffer(self._alive, dtype=bool).copy()
+
+    def _set_terms(self, terms: list[np.ndarray | None]) -> None:
+        """Take over a complete list of term ids (loading, merging); document frequencies follow."""
+        self.terms = terms
+        self._alive = bytearray(t is not None for t in terms)
+        self.n_alive = sum(self._alive)
+        df = np.zeros(len(self.vocab), dtype=np.int64)
+        for ids in terms:
+            if ids is not None and len(ids):
+                df[np.unique(ids)] += 1
+        self.df = df.tolist()
+        self._stale = True
 
     def refresh(self) -> None:
         """Rebuild the BM25 matrix from the cached term ids if anything changed.
@@ -95,6 +111,13 @@ class LexicalIndex:
         retriever.nonoccurrence_array = None
         self._bm25 = retriever
         self._stale = False
+
+    def keys(self) -> list[str]:
+        """The vocabulary, indexed by term id."""
+        keys = [""] * len(self.vocab)
+        for key, term_id in self.vocab.items():
+            keys[term_id] = key
+        return keys
 
     # ---- scoring ----
     def query_ids(self, keys: Iterable[str], *, unique: bool = False) -> np.ndarray:
@@ -124,9 +147,7 @@ class LexicalIndex:
 
     # ---- persistence ----
     def save(self, directory: Path) -> None:
-        keys = [""] * len(self.vocab)
-        for key, term_id in self.vocab.items():
-            keys[term_id] = key
+        keys = self.keys()
         (directory / VOCAB_FILE).write_text(
             json.dumps({"k1": self.k1, "b": self.b, "terms": keys}, ensure_ascii=False), encoding="utf-8"
         )
@@ -139,53 +160,79 @@ class LexicalIndex:
         meta = json.loads((directory / VOCAB_FILE).read_text(encoding="utf-8"))
         index = cls(k1=meta["k1"], b=meta["b"])
         index.vocab = {key: i for i, key in enumerate(meta["terms"])}
-        index.df = [0] * len(index.vocab)
         with np.load(directory / TERMS_FILE, allow_pickle=False) as arrays:
             lengths, flat = arrays["lengths"], arrays["flat"]
+        terms: list[np.ndarray | None] = []
         position = 0
-        df = np.zeros(len(index.vocab), dtype=np.int64)
         for length in lengths.tolist():
             if length < 0:
-                index.terms.append(None)
+                terms.append(None)
                 continue
-            ids = flat[position : position + length]
+            terms.append(flat[position : position + length])
             position += length
-            index.terms.append(ids)
-            index.n_alive += 1
-            df[np.unique(ids)] += 1
-        index.df = df.tolist()
+        index._set_terms(terms)
         return index
 
 
 def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, b: float) -> dict:
     """Lucene BM25 weights as a CSC matrix (rows = terms, columns = document positions).
 
-    1. Pair every term occurrence with its document; sort the pairs as term * n_docs + doc,
-       so the unique pairs come out already in CSC order, with their counts as tf.
-    2. idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); tf part = tf / (tf + k1 (1 - b + b dl / avgdl)).
+    1. For each block of documents, pair every term occurrence with its document and sort the
+       pairs as term * block size + document: the unique pairs come out with their counts (tf).
+       Blocks keep the sort's temporaries small (a million documents hold ~10^8 pairs).
+    2. One stable sort of all pairs by term gives the CSC order (documents stay increasing
+       within a term, as the blocks come in document order).
+    3. idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); tf part = tf / (tf + k1 (1 - b + b dl / avgdl)),
+       computed in slices.
     """
     n_docs = len(terms)
     lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=n_docs)
     alive = np.fromiter((t is not None for t in terms), dtype=bool, count=n_docs)
     n_alive = int(alive.sum())
     avgdl = float(lengths[alive].mean()) if n_alive and lengths[alive].sum() else 1.0
-    present = [t for t in terms if t is not None and len(t)]
-    if not present:
+    term_parts, doc_parts, tf_parts = [], [], []
+    for first in range(0, n_docs, _BLOCK_DOCS):
+        block = [t if t is not None else _EMPTY for t in terms[first : first + _BLOCK_DOCS]]
+        block_lengths = lengths[first : first + len(block)]
+        if not block_lengths.sum():
+            continue
+        size = len(block)
+        pair = np.concatenate(block).astype(np.int64) * size
+        pair += np.repeat(np.arange(size, dtype=np.int64), block_lengths)
+        pair, tf = np.unique(pair, return_counts=True)
+        term, doc = np.divmod(pair, size)
+        term_parts.append(term.astype(np.int32))
+        doc_parts.append((doc + first).astype(np.int32))
+        tf_parts.append(tf.astype(np.int32))
+        del pair, term, doc, tf
+    if not term_parts:
         return {
             "data": np.zeros(0, np.float32),
             "indices": np.zeros(0, np.int32),
             "indptr": np.zeros(n_vocab + 1, np.int64),
             "num_docs": n_docs,
         }
-    pair = np.concatenate(present).astype(np.int64) * n_docs
-    pair += np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    pair, tf = np.unique(pair, return_counts=True)
-    term, doc = np.divmod(pair, n_docs)
-    del pair
+    term = np.concatenate(term_parts)
+    del term_parts
+    order = np.argsort(term, kind="stable")
+    term = term[order]
+    doc = np.concatenate(doc_parts)[order]
+    del doc_parts
+    tf = np.concatenate(tf_parts)[order]
+    del tf_parts, order
     per_term = np.bincount(term, minlength=n_vocab)
     idf = np.log1p((n_alive - per_term + 0.5) / (per_term + 0.5))
-    norm = k1 * (1 - b + b * lengths[doc] / avgdl)
-    data = (idf[term] * (tf / (tf + norm))).astype(np.float32)
+    data = np.empty(len(term), dtype=np.float32)
+    for lo in range(0, len(term), _SLICE):
+        hi = lo + _SLICE
+        norm = k1 * (1 - b + b * lengths[doc[lo:hi]] / avgdl)
+        tf_slice = tf[lo:hi]
+        data[lo:hi] = idf[term[lo:hi]] * (tf_slice / (tf_slice + norm))
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(per_term, out=indptr[1:])
-    return {"data": data, "indices": doc.astype(np.int32), "indptr": indptr, "num_docs": n_docs}
+    return {"data": data, "indices": doc, "indptr": indptr, "num_docs": n_docs}
+
+
+_BLOCK_DOCS = 50_000
+_SLICE = 5_000_000
+_EMPTY = np.zeros(0, dtype=np.int32)

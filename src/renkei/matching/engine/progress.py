@@ -38,7 +38,7 @@ def rich_progress(*, enabled: bool = True) -> Iterator[ProgressHook | None]:
         tasks: dict[str, int] = {}
 
         def hook(stage: str, advance: int, total: int | None) -> None:
-            if total is not None:
+            if total is not None or stage not in tasks:  # total None at the start: unknown size
                 tasks[stage] = bar.add_task(stage, total=total)
             if advance:
                 bar.advance(tasks[stage], advance)
@@ -51,9 +51,9 @@ def _plain_hook(out: TextIO) -> ProgressHook:
     state: dict[str, list[int]] = {}  # stage -> [done, total, next tenth to report]
 
     def hook(stage: str, advance: int, total: int | None) -> None:
-        if total is not None:
-            state[stage] = [0, total, 1]
-            out.write(f"{stage}: 0/{total} ({time.perf_counter() - started:.0f} s)\n")
+        if total is not None or stage not in state:
+            state[stage] = [0, total or 0, 1]
+            out.write(f"{stage}: 0/{total if total is not None else '?'} ({time.perf_counter() - started:.0f} s)\n")
         entry = state.get(stage)
         if entry is None or not advance:
             return

@@ -25,6 +25,9 @@ from tests.events.meeting_helpers import participant
 from tests.events.test_event_pages import url
 from tests.events.test_meeting_outcomes import Day
 
+# The assertions read English messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = brokerage.today
 
 

@@ -135,7 +135,7 @@ def test_a_pending_confirmation_of_a_cancelled_registration_is_dropped_not_sent(
     services.do_cancel_registration(cast.participant, registration)
     _run()
     [mail] = smtp.to("takahashi@alpha.example")  # the cancellation only
-    assert "取消" in mail["Subject"] or "cancelled" in mail["Subject"].lower()
+    assert "取り消" in mail["Subject"] or "cancelled" in mail["Subject"].lower()
     states = dict(RegistrationMail.objects.values_list("kind", "state"))
     assert states == {Kind.CONFIRMATION: MailState.DROPPED, Kind.CANCELLATION: MailState.SENT}
 

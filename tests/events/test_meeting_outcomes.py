@@ -19,6 +19,9 @@ from renkei.network.builder import build_platform_network, org_id, person_id
 from tests.events.meeting_helpers import participant
 from tests.events.test_event_pages import make_event, url
 
+# The assertions read English messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 class Day:
     """A business-matching event that started `hours_ago` hours ago (three hours long), with

@@ -38,7 +38,7 @@ from renkei.core.validators import local_government_check_digit
 from renkei.imports.choices import ImportSource, StatisticsMeasure, StatisticsSurvey
 from renkei.imports.files import ImportFileError
 from renkei.imports.models import RegionalIndustryStatistic
-from renkei.imports.nta import ParseState, RowError, RowRejection
+from renkei.imports.nta import ParseState, RowError
 from renkei.imports.records import (
     CREATED,
     UNCHANGED,
@@ -49,7 +49,7 @@ from renkei.imports.records import (
     WriteContext,
     assign_changed,
 )
-from renkei.imports.textfiles import CsvRows, header_key, start_text
+from renkei.imports.textfiles import headed_csv_rows, header_key
 
 HEADER_PROBE_ROWS = 30
 
@@ -262,39 +262,27 @@ def parse_statistics_rows(stream: BinaryIO, state: ParseState | None = None) -> 
     2. Pass over title and note rows to the header row; refuse the file when there is none.
     3. Convert each row after it on its own.
     """
-    state = state or ParseState()
-    start_text(stream, state)
-    layout: Layout | None = None
-    probed = 0
-    for entry in CsvRows(stream, state):
-        if layout is None:
-            probed += 1
-            if not isinstance(entry, RowRejection):
-                candidate = Layout(entry[1])
-                if candidate.complete:
-                    layout = candidate
-                    state.skipped_header = True
-                    continue
-            if probed >= HEADER_PROBE_ROWS:
-                raise _not_estat(f"none of the first {probed} rows is its header row")
-            continue
-        if isinstance(entry, RowRejection):
-            yield entry
-            continue
-        line, cells, raw = entry
-        state.rows_read += 1
-        try:
-            figure = convert_row(layout, cells)
-        except RowError as error:
-            yield RowRejection(line, error.field, error.reason, raw)
-            continue
-        if figure is None:
-            yield SkippedRow(line)
-        else:
-            key = ":".join((figure.survey, str(figure.year), figure.municipality_code, *figure.figure_key))
-            yield ParsedRecord(line, key, figure, raw)
-    if layout is None:
-        raise _not_estat("no header row was found" if probed else "the file is empty")
+    return headed_csv_rows(
+        stream,
+        state or ParseState(),
+        probe_rows=HEADER_PROBE_ROWS,
+        find_layout=_statistics_layout,
+        convert=_statistics_outcome,
+        not_recognised=_not_estat,
+    )
+
+
+def _statistics_layout(cells: list[str]) -> Layout | None:
+    layout = Layout(cells)
+    return layout if layout.complete else None
+
+
+def _statistics_outcome(layout: Layout, line: int, cells: list[str], raw: str) -> Outcome:
+    figure = convert_row(layout, cells)
+    if figure is None:
+        return SkippedRow(line)
+    key = ":".join((figure.survey, str(figure.year), figure.municipality_code, *figure.figure_key))
+    return ParsedRecord(line, key, figure, raw)
 
 
 # --- writing --------------------------------------------------------------------------------

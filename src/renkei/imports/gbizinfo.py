@@ -36,10 +36,10 @@ from renkei.directory.models import Organisation
 from renkei.imports.choices import CloseCause, ImportSource
 from renkei.imports.files import ImportFileError, detect_encoding
 from renkei.imports.models import CorporateProfile
-from renkei.imports.nta import ParseState, RowError, RowRejection
+from renkei.imports.nta import ParseState, RowError
 from renkei.imports.patents import PatentSource
 from renkei.imports.records import CREATED, UNCHANGED, UPDATED, Outcome, ParsedRecord, SkippedRow, WriteContext
-from renkei.imports.textfiles import HEAD_BYTES, CsvRows, header_key, start_text
+from renkei.imports.textfiles import HEAD_BYTES, headed_csv_rows, header_key
 
 HEADER_PROBE_ROWS = 10
 # A company whose capital and employees are both over these is a large enterprise (the SME Basic
@@ -287,38 +287,29 @@ def parse_kihon_rows(stream: BinaryIO, state: ParseState | None = None) -> Itera
        other gBizINFO file it is when it is one.
     3. Convert each row after it on its own.
     """
-    state = state or ParseState()
-    start_text(stream, state)
-    layout: KihonLayout | None = None
-    probed = 0
-    for entry in CsvRows(stream, state):
-        if layout is None:
-            probed += 1
-            if not isinstance(entry, RowRejection):
-                candidate = KihonLayout(entry[1])
-                if candidate.complete:
-                    layout = candidate
-                    state.skipped_header = True
-                    continue
-                other = other_file_of(entry[1])
-                if other:
-                    raise _unsupported(other)
-            if probed >= HEADER_PROBE_ROWS:
-                raise _not_gbizinfo(f"none of the first {probed} rows is its header row")
-            continue
-        if isinstance(entry, RowRejection):
-            yield entry
-            continue
-        line, cells, raw = entry
-        state.rows_read += 1
-        try:
-            row = convert_kihon_row(layout, cells)
-        except RowError as error:
-            yield RowRejection(line, error.field, error.reason, raw)
-            continue
-        yield ParsedRecord(line, row.corporate_number, row, raw)
-    if layout is None:
-        raise _not_gbizinfo("no header row was found" if probed else "the file is empty")
+    return headed_csv_rows(
+        stream,
+        state or ParseState(),
+        probe_rows=HEADER_PROBE_ROWS,
+        find_layout=_kihon_layout,
+        convert=_kihon_outcome,
+        not_recognised=_not_gbizinfo,
+    )
+
+
+def _kihon_layout(cells: list[str]) -> KihonLayout | None:
+    layout = KihonLayout(cells)
+    if layout.complete:
+        return layout
+    other = other_file_of(cells)
+    if other:
+        raise _unsupported(other)
+    return None
+
+
+def _kihon_outcome(layout: KihonLayout, line: int, cells: list[str], raw: str) -> Outcome:
+    row = convert_kihon_row(layout, cells)
+    return ParsedRecord(line, row.corporate_number, row, raw)
 
 
 # --- writing --------------------------------------------------------------------------------

@@ -35,9 +35,9 @@ from renkei.imports.choices import ImportSource, LinkKind, PatentRightKind
 from renkei.imports.files import ImportFileError
 from renkei.imports.linking import organisation_key, queue_review
 from renkei.imports.models import Patent, PatentApplicant
-from renkei.imports.nta import ParseState, RowError, RowRejection
+from renkei.imports.nta import ParseState, RowError
 from renkei.imports.records import CREATED, UNCHANGED, UPDATED, Outcome, ParsedRecord, SkippedRow, WriteContext
-from renkei.imports.textfiles import CsvRows, header_key, start_text
+from renkei.imports.textfiles import headed_csv_rows, header_key
 
 HEADER_PROBE_ROWS = 10
 LIST_SEPARATORS = re.compile(r"[;；\n]")
@@ -247,37 +247,24 @@ def parse_patent_rows(stream: BinaryIO, state: ParseState | None = None) -> Iter
     2. Find the header row among the first rows; refuse the file when there is none.
     3. Convert each row after it on its own.
     """
-    state = state or ParseState()
-    start_text(stream, state)
-    layout: Layout | None = None
-    probed = 0
-    for entry in CsvRows(stream, state):
-        if layout is None:
-            probed += 1
-            if isinstance(entry, RowRejection):
-                if probed >= HEADER_PROBE_ROWS:
-                    raise _not_patents(f"none of the first {probed} rows is a header row")
-                continue
-            candidate = Layout(entry[1])
-            if candidate.complete:
-                layout = candidate
-                state.skipped_header = True
-            elif probed >= HEADER_PROBE_ROWS:
-                raise _not_patents(f"none of the first {probed} rows is a header row")
-            continue
-        if isinstance(entry, RowRejection):
-            yield entry
-            continue
-        line, cells, raw = entry
-        state.rows_read += 1
-        try:
-            row = convert_row(layout, cells)
-        except RowError as error:
-            yield RowRejection(line, error.field, error.reason, raw)
-            continue
-        yield SkippedRow(line) if row is None else ParsedRecord(line, row.application_number, row, raw)
-    if layout is None:
-        raise _not_patents("no header row was found" if probed else "the file is empty")
+    return headed_csv_rows(
+        stream,
+        state or ParseState(),
+        probe_rows=HEADER_PROBE_ROWS,
+        find_layout=_patent_layout,
+        convert=_patent_outcome,
+        not_recognised=_not_patents,
+    )
+
+
+def _patent_layout(cells: list[str]) -> Layout | None:
+    layout = Layout(cells)
+    return layout if layout.complete else None
+
+
+def _patent_outcome(layout: Layout, line: int, cells: list[str], raw: str) -> Outcome:
+    row = convert_row(layout, cells)
+    return SkippedRow(line) if row is None else ParsedRecord(line, row.application_number, row, raw)
 
 
 # --- writing --------------------------------------------------------------------------------

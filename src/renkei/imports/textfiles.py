@@ -1,7 +1,7 @@
 """Reading the text of import files row by row: encoding detection, over-long lines, CSV rows that
 span lines, and JSON documents, each bad part rejected with its line number rather than raised.
 
-Used by the record importers (researchmap, KAKEN, patents); the corporate number parser in `nta`
+Used by the record importers (researchmap, KAKEN, patents, gBizINFO, e-Stat); the corporate number parser in `nta`
 has its own, faster loop for its fixed layout.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
 from renkei.imports.files import ImportFileError, detect_encoding
-from renkei.imports.nta import ParseState, RowRejection
+from renkei.imports.nta import ParseState, RowError, RowRejection
 
 MAX_LINE_BYTES = 1024 * 1024
 RAW_KEEP_CHARS = 2000
@@ -164,3 +164,47 @@ def json_array_items(text: str, start: int) -> Iterator[tuple[int, object] | Row
             yield RowRejection(where, "json", "expected ',' or ']' between records; the rest is not read", "")
             return
         position = skip_space(position + 1)
+
+
+def headed_csv_rows(
+    stream: BinaryIO,
+    state: ParseState,
+    *,
+    probe_rows: int,
+    find_layout: Callable[[list[str]], Any],
+    convert: Callable[[Any, int, list[str], str], Any],
+    not_recognised: Callable[[str], ImportFileError],
+) -> Iterator[Any]:
+    """The rows of a CSV whose header row stands among its first PROBE_ROWS rows (title and note
+    rows before it are passed over), each converted on its own.
+
+    `find_layout(cells)` gives the layout when the row is the header row, else None (it may raise
+    ImportFileError for a file it knows to be of another kind); `convert(layout, line, cells,
+    raw)` gives the row's outcome or raises RowError, which rejects that row alone;
+    `not_recognised(detail)` is the error for a file without a header row."""
+    start_text(stream, state)
+    layout = None
+    probed = 0
+    for entry in CsvRows(stream, state):
+        if layout is None:
+            probed += 1
+            if not isinstance(entry, RowRejection):
+                layout = find_layout(entry[1])
+                if layout is not None:
+                    state.skipped_header = True
+                    continue
+            if probed >= probe_rows:
+                raise not_recognised(f"none of the first {probed} rows is its header row")
+            continue
+        if isinstance(entry, RowRejection):
+            yield entry
+            continue
+        line, cells, raw = entry
+        state.rows_read += 1
+        try:
+            outcome = convert(layout, line, cells, raw)
+        except RowError as error:
+            outcome = RowRejection(line, error.field, error.reason, raw)
+        yield outcome
+    if layout is None:
+        raise not_recognised("no header row was found" if probed else "the file is empty")

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/matching_speed.py --docs 100000 --stages build --keep-shards
     .venv/bin/python benchmarks/matching_speed.py --docs 1000000 --stages replicate --replicate-from 100000 \
         --queries 40 [--no-ann]
+    .venv/bin/python benchmarks/matching_speed.py --docs 100000 --stages lexical --lexical-source 10000
 
 1. ``embed``: embedding throughput (documents/s per core, one process, one BLAS thread) on real
    bench-dev texts: English CORDIS profiles and Japanese KAKEN profiles at their natural lengths.
@@ -24,6 +25,8 @@
 5. ``replicate``: when analysing 1M documents is out of reach (a shared machine), an index of
    --docs documents merged from copies of the saved shards of a --replicate-from build (ids
    renamed, vectors re-noised), queried in the same process.
+6. ``lexical``: BM25 scoring alone over --docs documents (--lexical-source analysed, their term
+   lists repeated): bm25s's scorer against the engine's, exact and with grouped query terms.
 
 Each stage runs in a fresh child process so its peak RSS is its own; the load average is
 recorded, since the machine is shared.
@@ -470,6 +473,108 @@ def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore
     return out
 
 
+# ---- 6. BM25 scoring alone: bm25s's loop, the engine's loop, grouped query terms ----
+def stage_lexical(n: int, source: int, n_queries: int) -> dict:
+    """BM25 scoring of the real bench-dev queries over ``n`` documents, three ways, per query.
+
+    ``source`` generated documents are analysed as the engine does (title and body, Japanese
+    parts, pairs and bigrams) and their term lists repeated up to ``n`` documents, so posting
+    lists are as long as in a real collection of ``n`` (the vocabulary is ``source``'s). Then,
+    for each query, in this order: bm25s's ``get_scores_from_ids`` (the engine's scorer before
+    29 Nov), ``LexicalIndex.scores`` (the same additions, bit-identical: checked), and
+    ``scores(grouped=True)`` (each distinct term once, weighted by its count): CPU per query,
+    postings read, and how far the grouped scores and top 20 / top 1000 are from the exact ones.
+    """
+    from renkei.matching.engine import EngineConfig
+    from renkei.matching.engine.index import _top_positive
+    from renkei.matching.engine.lexical import LexicalIndex
+    from renkei.matching.engine.text import index_terms, normalize
+
+    c = EngineConfig()
+
+    def keys(text: str) -> list[str]:
+        return index_terms(normalize(text), parts=c.ja_parts, pairs=c.ja_pairs, bigrams=c.ja_bigrams)
+
+    load = [os.getloadavg()]
+    cpu = time.process_time()
+    lexical = LexicalIndex(k1=c.k1, b=c.b)
+    for row in generate_stream(source):
+        lexical.add(keys(row["text"]) * c.body_weight + keys(row["title"]) * c.title_weight)
+    analyse_cpu = time.process_time() - cpu
+    terms = lexical.terms
+    lexical._set_terms([terms[i % len(terms)] for i in range(n)])
+    lexical.refresh()
+    result: dict = {
+        "docs": n,
+        "analysed_docs": source,
+        "analysis_cpu_s": round(analyse_cpu, 1),
+        "postings_in_index": int(lexical._bm25.scores["indptr"][-1]),
+        "distinct_terms": len(lexical.vocab),
+    }
+    queries = [q["text"] for q in read("dev_a_partner_cordis", "queries.jsonl")[: n_queries // 2]]
+    queries += [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
+    timings: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": []}
+    walls: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": []}
+    postings, postings_grouped, top20_same, top1000_overlap, max_rel = [], [], 0, [], 0.0
+    top_cpu, essential_share = [], []
+    matrix = lexical._bm25.scores
+    lengths = np.diff(matrix["indptr"])
+    term_max = np.zeros(len(lengths), np.float64)  # each term's best score: MaxScore's bound
+    nonempty = lengths > 0
+    term_max[nonempty] = np.maximum.reduceat(matrix["data"], matrix["indptr"][:-1][nonempty])
+    identical = 0
+    for text in queries:
+        q_ids = lexical.query_ids(keys(text))
+        runs = {
+            "bm25s": lambda q_ids=q_ids: lexical._bm25.get_scores_from_ids(q_ids),
+            "engine": lambda q_ids=q_ids: lexical.scores(q_ids),
+            "grouped": lambda q_ids=q_ids: lexical.scores(q_ids, grouped=True),
+        }
+        out = {}
+        for name, run in runs.items():
+            w, t = time.perf_counter(), time.process_time()
+            out[name] = run() if len(q_ids) else np.zeros(n, np.float32)
+            timings[name].append(time.process_time() - t)
+            walls[name].append(time.perf_counter() - w)
+        identical += bool(np.array_equal(out["bm25s"], out["engine"]))
+        postings.append(lexical.postings(q_ids))
+        postings_grouped.append(lexical.postings(np.unique(q_ids)))
+        exact, grouped = out["engine"], out["grouped"]
+        top_exact = np.argsort(-exact, kind="stable")[:1000]
+        top_grouped = np.argsort(-grouped, kind="stable")[:1000]
+        top20_same += bool(np.array_equal(top_exact[:20], top_grouped[:20]))
+        top1000_overlap.append(len(set(top_exact.tolist()) & set(top_grouped.tolist())) / 1000)
+        t = time.process_time()
+        _top_positive(exact, 1000)  # what the engine does next with the scores
+        top_cpu.append(time.process_time() - t)
+        # MaxScore with the true 1,000th score as threshold (an oracle: the best case): terms
+        # whose bounds sum below it need not be read exhaustively; the share of postings left.
+        distinct, counts = np.unique(q_ids, return_counts=True)
+        bounds = term_max[distinct] * counts
+        order = np.argsort(bounds)
+        skippable = np.cumsum(bounds[order]) < exact[top_exact[-1]]
+        if postings_grouped[-1]:
+            essential_share.append(1 - lengths[distinct[order][skippable]].sum() / postings_grouped[-1])
+        positive = exact > 0
+        if positive.any():
+            max_rel = max(max_rel, float(np.max(np.abs(grouped[positive] - exact[positive]) / exact[positive])))
+    result["queries"] = len(queries)
+    result["query_terms_mean"] = round(statistics.mean(len(keys(q)) for q in queries), 1)
+    result["postings_per_query_mean"] = round(statistics.mean(postings))
+    result["postings_per_query_grouped_mean"] = round(statistics.mean(postings_grouped))
+    result["bit_identical_engine_vs_bm25s"] = f"{identical}/{len(queries)}"
+    result["grouped_top20_identical"] = f"{top20_same}/{len(queries)}"
+    result["grouped_top1000_overlap_mean"] = round(statistics.mean(top1000_overlap), 4)
+    result["grouped_max_relative_score_difference"] = max_rel
+    for name in timings:
+        result[name] = _pcts(walls[name]) | _cpu(timings[name])
+    result["top1000_selection"] = _cpu(top_cpu)
+    result["maxscore_oracle_essential_postings_share_mean"] = round(statistics.mean(essential_share), 3)
+    load.append(os.getloadavg())
+    result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
+    return result
+
+
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     valid = np.flatnonzero(np.isfinite(scores) & (scores > -np.inf))
     if len(valid) > k:
@@ -493,10 +598,11 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--embed-sample", type=int, default=300)
     ap.add_argument("--shards", type=int, default=2, help="processes building the index at scale")
-    ap.add_argument("--stages", default="embed,analyse,build,query", help="also: replicate")
+    ap.add_argument("--stages", default="embed,analyse,build,query", help="also: replicate, lexical")
     ap.add_argument("--no-ann", action="store_true", help="replicate: no HNSW graph (exact dense search)")
     ap.add_argument("--keep-shards", action="store_true", help="keep the build's shards (for replicate)")
     ap.add_argument("--replicate-from", type=int, default=100_000, help="replicate: the --docs of the source build")
+    ap.add_argument("--lexical-source", type=int, default=10_000, help="lexical: documents analysed, then repeated")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     stages = a.stages.split(",")
@@ -518,6 +624,9 @@ def main() -> None:
     if "query" in stages:
         report["query"] = in_child(stage_query, a.docs, a.queries)
         print(json.dumps(report["query"], indent=1), flush=True)
+    if "lexical" in stages:
+        report["lexical"] = in_child(stage_lexical, a.docs, a.lexical_source, a.queries)
+        print(json.dumps(report["lexical"], indent=1), flush=True)
     report["load_after"] = os.getloadavg()
     path = OUT / f"speed-{a.docs}-{'-'.join(stages)}.json"
     path.write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -96,7 +96,7 @@ class LexicalIndex:
         """Rebuild the BM25 matrix from the cached term ids if anything changed.
 
         The term × document matrix is built here with numpy (one sort of (term, doc) pairs)
-        in bm25s's CSC layout, and bm25s scores queries against it. Building through bm25s's
+        in bm25s's CSC layout; ``scores`` adds its rows as bm25s would. Building through bm25s's
         own ``index`` would turn every term id into a Python int: several GB at a million
         documents. Scores equal bm25s's Lucene variant, with idf and average length taken
         over the live documents only.
@@ -126,16 +126,48 @@ class LexicalIndex:
             ids = list(dict.fromkeys(ids))
         return np.asarray(ids, dtype=np.int32)
 
-    def scores(self, query_ids: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """BM25 score of every position for the query term ids (0 where masked out)."""
+    def scores(self, query_ids: np.ndarray, mask: np.ndarray | None = None, *, grouped: bool = False) -> np.ndarray:
+        """BM25 score of every position for the query term ids (0 where masked out).
+
+        By default each query term occurrence adds its posting list in query order, in float32:
+        exactly bm25s's ``get_scores_from_ids`` (same additions in the same order, so the same
+        bits). With ``grouped`` each distinct term adds its posting list once, weighted by its
+        count in the query: a long query repeats its frequent terms, so this reads far fewer
+        postings, and the scores differ from the default only by float32 rounding
+        (docs/benchmarks.md, "BM25 scoring alone", measures how much).
+        """
         self.refresh()
         n = len(self.terms)
+        scores = np.zeros(n, dtype=np.float32)
         if self._bm25 is None or len(query_ids) == 0 or n == 0:
-            return np.zeros(n, dtype=np.float32)
-        scores = self._bm25.get_scores_from_ids(query_ids)
+            return scores
+        matrix = self._bm25.scores
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        if grouped:
+            term_ids, counts = np.unique(np.asarray(query_ids), return_counts=True)
+        else:
+            term_ids, counts = np.asarray(query_ids), None
+        starts = indptr[term_ids].tolist()
+        ends = indptr[term_ids + 1].tolist()
+        for i, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+            if hi == lo:
+                continue
+            weights = data[lo:hi]
+            if counts is not None and counts[i] > 1:
+                weights = weights * np.float32(counts[i])
+            np.add.at(scores, indices[lo:hi], weights)
         if mask is not None:
             scores = scores * mask
         return scores
+
+    def postings(self, query_ids: np.ndarray) -> int:
+        """How many postings scoring these term ids reads (pass unique ids for ``grouped``)."""
+        self.refresh()
+        if self._bm25 is None or len(query_ids) == 0:
+            return 0
+        indptr = self._bm25.scores["indptr"]
+        ids = np.asarray(query_ids)
+        return int((indptr[ids + 1] - indptr[ids]).sum())
 
     def idf(self, key: str) -> float:
         """Lucene-style idf of a term key (0 for an unknown term)."""

@@ -15,18 +15,22 @@ import os
 import queue
 import socket
 import threading
+import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+import jaconv
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.functions import Collate
+from django.db.models.functions import Collate, Upper
 from django.utils import timezone
 
 from renkei.core.export import neutralise_cell
+from renkei.core.text import normalise_for_search
 from renkei.core.validators import local_government_check_digit
 from renkei.imports.choices import CorporationProcess, ImportSource, ImportStatus
 from renkei.imports.files import (
@@ -37,7 +41,7 @@ from renkei.imports.files import (
     file_sha256,
     open_import_file,
 )
-from renkei.imports.loader import CorporationLoader
+from renkei.imports.loader import CorporationLoader, copy_text
 from renkei.imports.models import Corporation, ImportRejection, ImportRun
 from renkei.imports.nta import CorporationRow, ParseState, RowRejection, name_key, parse_corporation_rows
 
@@ -45,12 +49,17 @@ DEFAULT_BATCH_SIZE = 5_000
 # Rejections stored per run (all are counted); a wrong file must not fill the database.
 DEFAULT_MAX_STORED_REJECTIONS = 10_000
 
+# The parser thread lets go of the GIL every so many rows (≈0.5 ms of work). Otherwise the
+# writing thread, each time it comes back from the database (a COPY sends a batch in many
+# chunks), waits up to the interpreter's 5 ms switch interval: that doubled the import's time.
+GIL_YIELD_ROWS = 64
+
 ProgressCallback = Callable[[int, int, "ImportRun"], None]
 
 
 @dataclass
 class _Batch:
-    rows: dict[str, tuple]
+    rows: dict[str, tuple | str]  # values, or their COPY text line
     rejections: list[RowRejection]
     read: int = 0
     skipped: int = 0
@@ -97,12 +106,15 @@ def do_import_corporations(
 
     1. Check the file's size, hash it, mark earlier runs whose process died as interrupted, and
        record an ImportRun (running).
-    2. Stream the rows (see `nta.parse_corporation_rows`); rows marked as past history
+    2. Into an empty table on PostgreSQL, drop the secondary indexes, to build them once at the
+       end (`CorporationLoader.defer_indexes`).
+    3. Stream the rows (see `nta.parse_corporation_rows`); rows marked as past history
        (最新履歴 = 0) are skipped, the last row wins when a number repeats within a batch.
-    3. Every BATCH_SIZE rows read, in one transaction: upsert the rows, store the rejections,
+    4. Every BATCH_SIZE rows read, in one transaction: upsert the rows, store the rejections,
        add to the run's counters.
-    4. Mark the run succeeded, or failed with the reason when the file as a whole is unusable
-       (ImportFileError, which is raised again for the caller to report).
+    5. Build the secondary indexes if missing (also when the run fails). Mark the run succeeded,
+       or failed with the reason when the file as a whole is unusable (ImportFileError, which is
+       raised again for the caller to report).
 
     FILE_NAME is the name recorded for the run (an upload's original name); the path's by default.
     """
@@ -113,11 +125,12 @@ def do_import_corporations(
     run = start_import_run(path, ImportSource.CORPORATE_NUMBERS, user, batch_size, file_name, limits)
     max_stored = max_stored_rejections()
     loader = CorporationLoader(connection)
+    loader.defer_indexes()
     state = ParseState()
     try:
         with (
             open_import_file(path, limits) as opened,
-            closing(_batches_read_ahead(opened, state, batch_size)) as batches,
+            closing(_batches_read_ahead(opened, state, batch_size, loader.takes_copy_text)) as batches,
         ):
             for batch in batches:
                 run.encoding = run.encoding or state.encoding
@@ -125,16 +138,25 @@ def do_import_corporations(
                 if progress:
                     progress(batch.position, opened.size_on_disk, run)
     except ImportFileError as exc:
+        _restore_indexes(loader)
         finish_run(run, ImportStatus.FAILED, str(exc), state)
         raise
     except BaseException as exc:
         # KeyboardInterrupt, a lost database connection, a bug: the committed batches stand,
         # the run says where it stopped, and the caller sees the exception.
+        _restore_indexes(loader)
         status = ImportStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ImportStatus.FAILED
         finish_run(run, status, f"{type(exc).__name__}: {exc}", state)
         raise
+    loader.ensure_indexes()
     finish_run(run, ImportStatus.SUCCEEDED, "", state)
     return run
+
+
+def _restore_indexes(loader: CorporationLoader) -> None:
+    # The database may be what failed: keep the first error; the next run builds them then.
+    with contextlib.suppress(Exception):
+        loader.ensure_indexes()
 
 
 def start_import_run(
@@ -197,8 +219,11 @@ def save_run_counters(run: ImportRun) -> None:
 _END = object()
 
 
-def _read_batches(opened: OpenedFile, state: ParseState, batch_size: int) -> Iterator[_Batch]:
-    """Group the parsed rows into batches of BATCH_SIZE rows read (accepted or not)."""
+def _read_batches(
+    opened: OpenedFile, state: ParseState, batch_size: int, as_copy_text: bool = False
+) -> Iterator[_Batch]:
+    """Group the parsed rows into batches of BATCH_SIZE rows read (accepted or not); with
+    AS_COPY_TEXT, each row's values already formatted for PostgreSQL's COPY (`loader.copy_text`)."""
     batch = _Batch.empty()
     for outcome in parse_corporation_rows(opened.stream, state):
         batch.read += 1
@@ -209,9 +234,11 @@ def _read_batches(opened: OpenedFile, state: ParseState, batch_size: int) -> Ite
                 if outcome.corporate_number in batch.rows:
                     batch.skipped += 1  # superseded by a later row of the same batch
                     del batch.rows[outcome.corporate_number]  # the later one takes its place in file order
-                batch.rows[outcome.corporate_number] = outcome.values
+                batch.rows[outcome.corporate_number] = copy_text(outcome.values) if as_copy_text else outcome.values
         else:
             batch.rejections.append(outcome)
+        if not batch.read % GIL_YIELD_ROWS:
+            time.sleep(0)  # see GIL_YIELD_ROWS
         if batch.read >= batch_size:
             batch.position = opened.position()
             yield batch
@@ -220,7 +247,9 @@ def _read_batches(opened: OpenedFile, state: ParseState, batch_size: int) -> Ite
     yield batch
 
 
-def _batches_read_ahead(opened: OpenedFile, state: ParseState, batch_size: int) -> Iterator[_Batch]:
+def _batches_read_ahead(
+    opened: OpenedFile, state: ParseState, batch_size: int, as_copy_text: bool = False
+) -> Iterator[_Batch]:
     """The batches of `_read_batches`, parsed in a helper thread while this one writes.
 
     The database drivers release the GIL while the server works, so parsing the next batch
@@ -242,7 +271,7 @@ def _batches_read_ahead(opened: OpenedFile, state: ParseState, batch_size: int) 
 
     def produce() -> None:
         try:
-            for batch in _read_batches(opened, state, batch_size):
+            for batch in _read_batches(opened, state, batch_size, as_copy_text):
                 if not put(batch):
                     return
             put(_END)
@@ -315,7 +344,9 @@ LOOKUP_LIMIT = 10
 
 def get_corporation_matches(query: str, limit: int = LOOKUP_LIMIT) -> list[Corporation]:
     """The corporations an organisation form offers for what the user typed: the one with that
-    corporate number, or those whose name (without its legal form) starts with the text.
+    corporate number, or those whose name (without its legal form) starts with the text, or whose
+    furigana (for a text in kana: hiragana or katakana, any width) or English name (for a text in
+    Latin letters, any case) starts with it.
 
     Deleted records (処理区分 99) and those the NTA excludes from search (検索対象除外) are left
     out; open corporations come before closed ones, then shorter names (closer matches) first.
@@ -328,13 +359,36 @@ def get_corporation_matches(query: str, limit: int = LOOKUP_LIMIT) -> list[Corpo
     key = name_key(text)
     if not key:
         return []
-    # In binary order the names starting with KEY are one range of the index (migration 0002).
-    ordered = Collate("name_key", "C") if connection.vendor == "postgresql" else F("name_key")
-    matches = base.alias(key=ordered).filter(key__gte=key, key__lt=key + "\U0010ffff").order_by("key")
-    # Take a bounded slice through the index first, then order it for people.
-    candidates = list(matches[: limit * 20])
-    candidates.sort(key=lambda c: (c.close_date is not None, len(c.name_key), c.name_key))
-    return candidates[:limit]
+    postgres = connection.vendor == "postgresql"
+    # Each look-up is one range of a binary-ordered index (migrations 0002 and 0005): the names
+    # starting with the text are those from it up to it followed by the last code point.
+    lookups = [(Collate("name_key", "C") if postgres else F("name_key"), key)]
+    kana = _furigana_prefix(text)
+    if kana:
+        lookups.append((Collate("furigana", "C") if postgres else F("furigana"), kana))
+    latin = " ".join(unicodedata.normalize("NFKC", text).split()).upper()
+    if latin.isascii():
+        lookups.append((Collate(Upper("name_en"), "C") if postgres else Upper("name_en"), latin))
+    candidates: dict[str, Corporation] = {}
+    for expression, prefix in lookups:
+        matches = base.alias(key=expression).filter(key__gte=prefix, key__lt=prefix + "\U0010ffff").order_by("key")
+        # Take a bounded slice through the index first, then order it for people.
+        for corporation in matches[: limit * 20]:
+            candidates.setdefault(corporation.pk, corporation)
+    ordered = sorted(candidates.values(), key=lambda c: (c.close_date is not None, len(c.name_key), c.name_key))
+    return ordered[:limit]
+
+
+def _furigana_prefix(text: str) -> str:
+    """TEXT as the NTA writes furigana (full-width katakana, no spaces) if it is all kana, else ''."""
+    folded = normalise_for_search(text).replace(" ", "")
+    if not folded or not all(_is_kana(char) for char in folded):
+        return ""
+    return jaconv.hira2kata(folded)
+
+
+def _is_kana(char: str) -> bool:
+    return "\u3041" <= char <= "\u309f" or "\u30a0" <= char <= "\u30ff"
 
 
 def corporation_prefill(corporation: Corporation) -> dict[str, object]:

@@ -4,8 +4,11 @@ number gives the values an organisation form fills in; only those who edit organ
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from renkei.imports.models import Corporation
 from renkei.imports.nta import name_key
 from renkei.imports.services import do_import_corporations, get_corporation_matches
 
@@ -102,3 +105,60 @@ def test_bad_parameters_are_named(cast, client_for, params, field):
 
 def test_only_get_is_allowed(cast, client_for):
     assert client_for(cast.hq_a).post(URL, {"q": "a"}).status_code == 405
+
+
+@pytest.mark.parametrize("text", ["みらいせいこう", "ミライセイ", "ﾐﾗｲｾｲｺｳ", "みらい　セイコウ"])
+def test_kana_in_any_script_or_width_finds_the_corporation_by_its_furigana(corporations, text):
+    # 「みらいせ」 is not the start of the name 「みらい精工」: only the furigana matches it.
+    assert [c.pk for c in get_corporation_matches(text)] == ["4010001234567"]
+
+
+def test_small_kana_and_long_vowels_are_matched_as_written(corporations):
+    assert [c.pk for c in get_corporation_matches("はままつふぉと")] == ["7100003045678"]
+    assert [c.pk for c in get_corporation_matches("きゅうしゅう")] == ["2080005011223"]
+    assert get_corporation_matches("はままつふおと") == []  # ォ is not オ
+
+
+@pytest.mark.parametrize("text", ["mirai seiko", "MIRAI SEIKO CO.", "ｍｉｒａｉ", "Mirai  Seiko"])
+def test_latin_letters_in_any_case_or_width_find_the_corporation_by_its_english_name(corporations, text):
+    assert [c.pk for c in get_corporation_matches(text)] == ["4010001234567"]
+
+
+def test_the_english_name_is_matched_from_its_start_only(corporations):
+    assert [c.pk for c in get_corporation_matches("kaku")] == ["3000020404004"]
+    assert get_corporation_matches("town") == []
+    assert get_corporation_matches("seiko") == []
+
+
+def test_kana_and_english_look_ups_leave_out_hidden_and_deleted_corporations(corporations):
+    assert [c.pk for c in get_corporation_matches("ほくりくいこう")] == ["8120101098765"]
+    Corporation.objects.filter(pk="4010001234567").update(hidden_from_search=True)
+    assert get_corporation_matches("みらいせいこう") == [] and get_corporation_matches("mirai") == []
+
+    do_import_corporations(SABUN_UTF8)
+    assert get_corporation_matches("ほくりくいこう") == []  # deleted by the difference file
+
+
+def test_the_look_up_url_answers_kana_and_english(cast, client_for, corporations):
+    client = client_for(cast.hq_a)
+    for text in ("ミライセイコウ", "Mirai Seiko"):
+        (result,) = client.get(URL, {"q": text}).json()["results"]
+        assert result["corporate_number"] == "4010001234567"
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("みらいせいこう", "imports_corp_furigana_bin_idx"), ("mirai", "imports_corp_name_en_upper_bin_idx")],
+)
+def test_kana_and_english_look_ups_are_index_range_scans(corporations, text, index):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is too small to need an index
+        with CaptureQueriesContext(connection) as queries:
+            get_corporation_matches(text)
+        plans = []
+        for query in queries.captured_queries:
+            explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+            cursor.execute(explain + query["sql"])
+            plans.append(" ".join(str(part) for row in cursor.fetchall() for part in row))
+    assert any(index in plan for plan in plans), plans

@@ -33,6 +33,7 @@ from renkei.directory.forms import (
     current_municipalities,
 )
 from renkei.directory.models import Affiliation, Organisation, Person
+from renkei.imports import access as imports_access
 from renkei.programs import access as programs_access
 from renkei.programs.models import Membership
 from renkei.programs.services import do_create_member_organisation
@@ -213,8 +214,57 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "positions": positions,
         "can_edit": access.can_edit_organisation(user, organisation),
         "history": history_of(organisation) if access.can_see_history(user, organisation) else None,
+        "imported_data": _organisation_imported_data(user, organisation),
     }
     return render(request, "directory/organisation_detail.html", context)
+
+
+def _organisation_imported_data(user, organisation: Organisation) -> list[dict]:
+    """Boxes linking to the organisation's KAKEN projects (as institution) and patents (as
+    applicant), for the staff roles that may read the imported data pages."""
+    if not imports_access.can_read_statistics(user):
+        return []
+    return _non_empty(
+        _imported_data_box(
+            "grants",
+            _("Grant projects (KAKEN)"),
+            "imports:grant_list",
+            f"institution={organisation.pk}",
+            imports_access.visible_grant_projects(user).filter(institution=organisation),
+        ),
+        _imported_data_box(
+            "patents",
+            _("Patents"),
+            "imports:patent_list",
+            f"organisation={organisation.pk}",
+            imports_access.visible_patents(user).filter(applicants__organisation=organisation),
+        ),
+    )
+
+
+def _person_imported_data(user, person: Person) -> list[dict]:
+    """A box linking to the KAKEN projects the person is a researcher of, for staff roles."""
+    if not imports_access.can_read_statistics(user):
+        return []
+    return _non_empty(
+        _imported_data_box(
+            "grants",
+            _("Grant projects (KAKEN)"),
+            "imports:grant_list",
+            f"person={person.pk}",
+            imports_access.visible_grant_projects(user).filter(members__person=person),
+        )
+    )
+
+
+def _imported_data_box(kind: str, title, url_name: str, query: str, records: QuerySet) -> dict | None:
+    """A count and a link to the list page filtered by QUERY; None when there is nothing to list."""
+    count = records.distinct().count()
+    return {"kind": kind, "title": title, "count": count, "url": f"{reverse(url_name)}?{query}"} if count else None
+
+
+def _non_empty(*boxes: dict | None) -> list[dict]:
+    return [box for box in boxes if box]
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -242,6 +292,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit_contact": not can_edit and access.can_edit_person_contact(user, person),
         "can_see_contact": access.can_see_contact(user, person),
         "history": history_of(person) if access.can_see_history(user, person) else None,
+        "imported_data": _person_imported_data(user, person),
     }
     return render(request, "directory/person_detail.html", context)
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from renkei.accounts.scope import scope_for
-from renkei.imports.models import ImportRun, RegionalIndustryStatistic
+from renkei.imports.models import GrantProject, ImportRun, Patent, RegionalIndustryStatistic
 
 
 def can_look_up_corporations(user) -> bool:
@@ -54,3 +54,13 @@ def visible_statistics(user) -> QuerySet[RegionalIndustryStatistic]:
     if not can_read_statistics(user):
         return RegionalIndustryStatistic.objects.none()
     return RegionalIndustryStatistic.objects.all()
+
+
+def visible_grant_projects(user) -> QuerySet[GrantProject]:
+    """All grant projects for staff roles (KAKEN publishes them), none for anyone else."""
+    return GrantProject.objects.all() if can_read_statistics(user) else GrantProject.objects.none()
+
+
+def visible_patents(user) -> QuerySet[Patent]:
+    """All patent applications for staff roles (they are published), none for anyone else."""
+    return Patent.objects.all() if can_read_statistics(user) else Patent.objects.none()

@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +28,13 @@ from renkei.core.filters import IdFilter
 from renkei.core.listing import Column, RecordListView
 from renkei.core.models import IndustryClass, Municipality, Prefecture
 from renkei.directory.access import visible_organisations, visible_people
-from renkei.imports.access import can_read_statistics, can_start_imports, visible_statistics
+from renkei.imports.access import (
+    can_read_statistics,
+    can_start_imports,
+    visible_grant_projects,
+    visible_patents,
+    visible_statistics,
+)
 from renkei.imports.choices import PatentRightKind, StatisticsMeasure
 from renkei.imports.filters import RegionalIndustryStatisticFilterSet
 from renkei.imports.models import GrantProject, Patent
@@ -46,22 +51,10 @@ def _staff_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def visible_grant_projects(user) -> QuerySet[GrantProject]:
-    """All grant projects for staff roles (KAKEN publishes them), none for anyone else."""
-    return GrantProject.objects.all() if can_read_statistics(user) else GrantProject.objects.none()
-
-
-def visible_patents(user) -> QuerySet[Patent]:
-    """All patent applications for staff roles (they are published), none for anyone else."""
-    return Patent.objects.all() if can_read_statistics(user) else Patent.objects.none()
-
-
 class DataListView(RecordListView):
-    """A list of imported records: staff only, with links between the data pages, and rows
-    linked to their detail page by URL name (the imported models have no get_absolute_url)."""
+    """A list of imported records: staff only, with links between the data pages."""
 
     template_name = "imports/data_list.html"
-    detail_url_name = ""
     data_page = ""
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -70,15 +63,6 @@ class DataListView(RecordListView):
 
     def extra_context(self) -> dict[str, Any]:
         return {"data_page": self.data_page, "can_import": can_start_imports(self.request.user)}
-
-    def _cell(self, column: Column, obj) -> dict[str, Any]:
-        if not column.link:
-            return super()._cell(column, obj)
-        return {
-            "value": column.value(obj),
-            "url": reverse(self.detail_url_name, args=[obj.pk]),
-            "badge": column.badge(obj) if column.badge else None,
-        }
 
 
 # --- regional industry statistics -------------------------------------------------------------
@@ -269,7 +253,6 @@ class GrantProjectListView(DataListView):
     export_name = "grant-projects"
     default_sort = "-years"
     filterset_class = GrantProjectFilterSet
-    detail_url_name = "imports:grant_detail"
     data_page = "grants"
     columns = [
         Column("award", gettext_lazy("Award number"), lambda p: p.award_number, sort="award_number", link=True),
@@ -357,7 +340,6 @@ class PatentListView(DataListView):
     export_name = "patents"
     default_sort = "-filed"
     filterset_class = PatentFilterSet
-    detail_url_name = "imports:patent_detail"
     data_page = "patents"
     columns = [
         Column(

@@ -233,6 +233,9 @@ class GrantProject(models.Model):
     def __str__(self) -> str:
         return f"{self.award_number} {self.title_ja or self.title_en}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("imports:grant_detail", args=[self.pk])
+
 
 class GrantMember(models.Model):
     """A researcher of a grant project (principal or co-investigator), as published, and the
@@ -301,6 +304,9 @@ class Patent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:patent_detail", args=[self.pk])
 
 
 class PatentApplicant(models.Model):

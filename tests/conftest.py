@@ -7,6 +7,9 @@ from django.utils import translation
 
 from tests.cast import Cast, build_cast
 
+# The `smtp` and `smtp_down` fixtures: a real SMTP server on localhost for the mail tests.
+pytest_plugins = ["tests.mail_server"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def private_data_dir(tmp_path_factory):

@@ -3,54 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import email
-import email.policy
-import socket
 from io import StringIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
 
 from renkei.brokerage.models import FollowUpDigest
 from tests.brokerage.conftest import make_interaction
+from tests.mail_server import free_port
 
 ON = datetime.date(2026, 5, 5)
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [message for rcpts, message in self.messages if address in rcpts]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = controller.hostname
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -151,7 +113,7 @@ def test_users_without_address_are_reported_not_mailed(smtp, due, cast):
 
 def test_an_unreachable_server_is_reported_and_nothing_recorded(settings, due):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     with pytest.raises(CommandError, match="mail server"):
         _run("--date", "2026-05-05")
     assert not FollowUpDigest.objects.exists()

@@ -15,9 +15,9 @@ from django.core.management import call_command
 from renkei.events import meetings
 from renkei.events.choices import EventLanguage, MailState, MeetingStatus, RegistrationMailKind
 from renkei.events.models import Meeting, RegistrationMail
-from tests.events.mail_helpers import Inbox, body, free_port, use_smtp
 from tests.events.meeting_helpers import matching_event, participant, registered
 from tests.events.test_event_pages import url
+from tests.mail_server import Inbox, body, free_port, use_smtp
 
 Kind = RegistrationMailKind
 NAMES = ("aoki", "baba", "chiba", "doi")

@@ -20,10 +20,10 @@ from renkei.brokerage.models import Interaction, Introduction
 from renkei.events import followups
 from renkei.events.choices import MeetingStatus
 from renkei.events.models import FollowUpIntention, Registration
-from tests.events.mail_helpers import body
 from tests.events.meeting_helpers import participant
 from tests.events.test_event_pages import url
 from tests.events.test_meeting_outcomes import Day
+from tests.mail_server import body
 
 # The assertions read English messages.
 pytestmark = pytest.mark.usefixtures("english")

@@ -20,8 +20,8 @@ from renkei.brokerage.models import Introduction
 from renkei.events import survey
 from renkei.events.choices import EventKind, FollowUpAnswer, MeetingRequestStatus, MeetingStatus
 from renkei.events.models import Meeting, MeetingOutcome, MeetingRequest, Registration, Table, TimeSlot
-from tests.events.mail_helpers import body
 from tests.events.test_event_pages import make_event
+from tests.mail_server import body
 
 Stage = IntroductionStage
 

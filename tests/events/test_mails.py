@@ -15,9 +15,9 @@ from renkei.directory.models import Person
 from renkei.events import services
 from renkei.events.choices import EventLanguage, EventStatus, MailState, RegistrationMailKind
 from renkei.events.models import Registration, RegistrationMail
-from tests.events.mail_helpers import attachments, body
 from tests.events.test_event_pages import make_event, url
 from tests.events.test_registration import visitor_form
+from tests.mail_server import attachments, body
 
 Kind = RegistrationMailKind
 TITLE_JA, TITLE_EN = "糖鎖工学セミナー", "Glycotechnology seminar"

@@ -1,5 +1,5 @@
-"""A real SMTP server on localhost for the event mail tests (as in tests/brokerage/test_digest.py),
-and helpers to read what it received."""
+"""A real SMTP server on localhost for the mail tests (events, CRM digests), and helpers to read
+what it received."""
 
 from __future__ import annotations
 

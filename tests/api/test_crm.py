@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from renkei.accounts.models import Role, RoleKind
 from renkei.brokerage import services
 from renkei.brokerage.models import Interaction, Introduction, StageChange
-from tests.brokerage.conftest import DAY, Crm, build_crm, make_interaction
+from tests.brokerage.conftest import DAY, Crm, build_crm, make_interaction, make_introduction
 
 pytestmark = pytest.mark.django_db
 
@@ -405,4 +405,21 @@ def test_the_interaction_list_costs_the_same_queries_for_more_rows(cast, crm, ap
         make_interaction(cast.coordinator_a, cast.cluster_a, topic=f"Extra {n}", organisations=[cast.company_a])
     with CaptureQueriesContext(connection) as more:
         client.get(INTERACTIONS)
+    assert len(more) <= len(few) + 1
+
+
+def test_the_introduction_list_costs_the_same_queries_for_more_rows(cast, crm, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(cast.hq_a)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(INTRODUCTIONS).status_code == 200
+    for _n in range(5):
+        make_introduction(
+            cast.coordinator_a, cast.cluster_a, party_a_organisation=cast.company_a, party_b_person=cast.researcher_a
+        )
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(INTRODUCTIONS)
+    assert len(response.json()["results"]) == 6
     assert len(more) <= len(few) + 1

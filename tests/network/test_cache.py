@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from renkei.directory.choices import OrganisationKind
 from renkei.directory.models import Affiliation, Organisation
+from renkei.events.choices import MeetingStatus
 from renkei.network import cache as network_cache
 from renkei.network.cache import cached_platform_network, data_version
 from renkei.programs.models import Membership
 from tests.brokerage.conftest import make_interaction
+from tests.events.test_followup_survey import Setting
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,12 @@ def test_repeat_views_reuse_the_cached_network_and_figures(cast, client_for):
     assert reads_records(first.captured_queries, "programs_hqposition")
     assert not reads_records(repeat.captured_queries, "programs_hqposition")
     assert not reads_records(repeat.captured_queries, "brokerage_introduction")
+
+
+def test_a_meeting_no_longer_held_changes_the_data_version(cast):
+    # event_meeting ties are built from held meetings: the cached network must not outlive them
+    setting = Setting(cast)
+    before = data_version()
+    setting.held.status = MeetingStatus.CANCELLED
+    setting.held.save()
+    assert data_version() != before

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from renkei.brokerage.choices import PIPELINE
 from renkei.brokerage.models import Introduction, StageChange
+from renkei.brokerage.services import user_name
 from renkei.core.fiscal import fiscal_year_of
 from renkei.core.models import TechField
 from renkei.directory.models import Organisation, Person
@@ -115,8 +116,7 @@ def compute_conversion(
     by_field: dict[int | None, list[int]] = defaultdict(list)
     for intro in introductions.select_related("coordinator").order_by():
         index = furthest[intro.pk]
-        name = intro.coordinator.get_full_name() or intro.coordinator.get_username()
-        by_coordinator[name].append(index)
+        by_coordinator[user_name(intro.coordinator)].append(index)
         by_year[fiscal_year_of(intro.introduced_on)].append(index)
         for field_id in fields_of[intro.pk] or {None}:
             by_field[field_id].append(index)

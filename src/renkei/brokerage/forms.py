@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from renkei.brokerage import access
 from renkei.brokerage.choices import IntroductionStage
 from renkei.brokerage.models import Interaction, Introduction
-from renkei.brokerage.services import cluster_staff
+from renkei.brokerage.services import cluster_staff, user_name
 from renkei.directory.access import visible_organisations, visible_people
 from renkei.directory.forms import DATE_WIDGET
 from renkei.matching.access import visible_needs, visible_seeds
@@ -19,14 +19,9 @@ class NamedChoices(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
-class NamedChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return str(getattr(obj, "name", obj))
-
-
 class UserChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return user_name(obj)
 
 
 def _staff_of(clusters):

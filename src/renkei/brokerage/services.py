@@ -27,16 +27,15 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def user_name(user) -> str:
+    """How a coordinator (or any user) is named on CRM pages, exports and the API."""
+    return user.get_full_name() or user.get_username()
+
+
 def cluster_staff(cluster_id: int) -> QuerySet:
     """Users who may be named coordinator of a CRM record in the cluster (its coordinators and HQ)."""
     users = Role.objects.filter(cluster_id=cluster_id, kind__in=CLUSTER_SCOPED).values("user_id")
     return get_user_model().objects.filter(pk__in=users, is_active=True).order_by("username")
-
-
-def _stored_cluster_id(record) -> int | None:
-    if record.pk is None:
-        return None
-    return type(record).objects.filter(pk=record.pk).values_list("cluster_id", flat=True).first()
 
 
 def _check_write(actor, record, can_edit) -> None:

@@ -46,10 +46,6 @@ def _names(items) -> str:
     return ", ".join(str(i.name) for i in items)
 
 
-def _coordinator_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 # --- interactions -------------------------------------------------------------------------
 
 
@@ -66,7 +62,7 @@ class InteractionListView(RecordListView):
         Column("topic", _("Topic"), lambda i: i.topic, sort="topic", link=True),
         Column("cluster", _("Cluster"), lambda i: i.cluster.name, sort="cluster__code"),
         Column(
-            "coordinator", _("Coordinator"), lambda i: _coordinator_name(i.coordinator), sort="coordinator__username"
+            "coordinator", _("Coordinator"), lambda i: services.user_name(i.coordinator), sort="coordinator__username"
         ),
         Column("organisations", _("Organisations"), lambda i: _names(i.shown_organisations)),
         Column("people", _("People"), lambda i: _names(i.shown_people)),
@@ -123,14 +119,10 @@ def _forget_unsaved(instance) -> None:
     instance._state.adding = True
 
 
-def _preselected(request: HttpRequest) -> dict[str, Any]:
-    """Quick entry from an organisation's, person's or need's page: ?organisation=, ?person=,
-    ?need=, ?seed=, ?cluster=. Records the user may not see are ignored, never revealed."""
-    return quick_entry.interaction_initial(request.user, request.GET)
-
-
 def _interaction_form(request: HttpRequest, interaction: Interaction, title, cancel_url: str) -> HttpResponse:
-    initial = _preselected(request) if interaction.pk is None else {}
+    # Quick entry from an organisation's, person's or need's page (?organisation=, ?person=,
+    # ?need=, ?seed=, ?cluster=); records the user may not see are ignored, never revealed.
+    initial = quick_entry.interaction_initial(request.user, request.GET) if interaction.pk is None else {}
     form = InteractionForm(request.POST or None, instance=interaction, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         creating = form.instance.pk is None
@@ -190,7 +182,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     workload: dict[str, int] = {}
     for row in rows:
         row.days_overdue = (today - row.next_follow_up_on).days
-        name = _coordinator_name(row.coordinator)
+        name = services.user_name(row.coordinator)
         workload[name] = workload.get(name, 0) + 1
     return render(
         request,

@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Model
 
 from renkei.brokerage.models import Interaction, Introduction, StageChange
 from renkei.directory.models import Affiliation, Organisation, Person
+from renkei.events.models import Event, Meeting, MeetingRequest, Registration
 from renkei.network.builder import build_platform_network
 from renkei.network.graph import Network
 from renkei.programs.models import Cluster, HQPosition, Membership
@@ -47,6 +48,11 @@ def _source_tables() -> list[tuple[type[Model], str | None]]:
         (Interaction.people.through, None),
         (Introduction, "updated_at"),
         (StageChange, None),
+        (Event.clusters.through, None),
+        (MeetingRequest, "updated_at"),
+        (MeetingRequest.recipients.through, None),
+        (Meeting, "updated_at"),
+        (Registration, "updated_at"),  # who attended as which person
     ]
 
 

@@ -182,12 +182,12 @@ def explorer_request(user, form: NetworkFilterForm) -> ExplorerRequest:
 
 
 def visible_node_mask(user, network: Network) -> np.ndarray:
-    """True for the nodes the user may see: visible organisations and people, and cluster
-    stand-ins (clusters are public record)."""
-    org_pks = {int(i[4:]) for i in network.ids if i.startswith("org:")}
-    person_pks = {int(i[7:]) for i in network.ids if i.startswith("person:")}
-    seen_orgs = set(visible_organisations(user).filter(pk__in=org_pks).values_list("pk", flat=True))
-    seen_people = set(visible_people(user).filter(pk__in=person_pks).values_list("pk", flat=True))
+    """True for the nodes the user may see: visible organisations and people, cluster stand-ins
+    (clusters are public record) and coordinators ("user:") only for readers of some cluster's
+    CRM (their ties are CRM ties; the explorer admits no one else)."""
+    seen_orgs = set(visible_organisations(user).values_list("pk", flat=True))
+    seen_people = set(visible_people(user).values_list("pk", flat=True))
+    crm_reader = scope_for(user).is_staff_role
     keep = np.zeros(network.node_count, dtype=bool)
     for i, node in enumerate(network.ids):
         kind, _sep, key = node.partition(":")
@@ -195,10 +195,10 @@ def visible_node_mask(user, network: Network) -> np.ndarray:
             keep[i] = int(key) in seen_orgs
         elif kind == "person":
             keep[i] = int(key) in seen_people
+        elif kind == "user":
+            keep[i] = crm_reader
         else:
-            # cluster stand-ins are public record; coordinators ("user:") appear only through the
-            # CRM ties of the clusters being explored, which the explorer's readers may read
-            keep[i] = kind in ("cluster", "user")
+            keep[i] = kind == "cluster"
     return keep
 
 

@@ -37,7 +37,7 @@ from renkei.brokerage.access import clusters_seen
 from renkei.directory.access import visible_organisations, visible_people
 from renkei.network.builder import CRM_TIE_TYPES, org_id, person_id
 from renkei.network.cache import cache_key, cached, cached_platform_network, data_version
-from renkei.network.explorer import TIE_TYPE_LABELS, record_url
+from renkei.network.explorer import TIE_TYPE_LABELS, record_url, visible_node_mask
 from renkei.network.graph import Network
 
 # Trust per tie type. Types missing here (or with a future source not yet rated) are not
@@ -209,27 +209,6 @@ class TrustedGraph:
         label = network.labels[node] if network.labels else node_id
         kind = network.kinds[node] if network.kinds else ""
         return PathStep(node_id, label, kind, record_url(node_id), tie, trust)
-
-
-def visible_node_mask(user, network: Network) -> np.ndarray:
-    """Organisations and people the user may see, cluster stand-ins (public record), and
-    coordinators ("user:") only for readers of some cluster's CRM (their ties are CRM ties)."""
-    scope = scope_for(user)
-    seen_orgs = set(visible_organisations(user).values_list("pk", flat=True))
-    seen_people = set(visible_people(user).values_list("pk", flat=True))
-    crm_reader = scope.is_staff_role
-    keep = np.zeros(network.node_count, dtype=bool)
-    for i, node in enumerate(network.ids):
-        kind, _sep, key = node.partition(":")
-        if kind == "org":
-            keep[i] = int(key) in seen_orgs
-        elif kind == "person":
-            keep[i] = int(key) in seen_people
-        elif kind == "user":
-            keep[i] = crm_reader
-        else:
-            keep[i] = kind == "cluster"
-    return keep
 
 
 def visible_tie_mask(user, network: Network) -> np.ndarray:

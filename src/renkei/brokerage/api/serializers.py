@@ -27,10 +27,6 @@ from renkei.programs.models import Cluster
 HIDDEN_HELP = "Null (or left out of a list) when the reader may not see the linked record."
 
 
-def _user_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 class AttachmentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField(
         help_text="The download page (a signed-in session; it applies the same rule as the notes)."
@@ -100,7 +96,7 @@ class _CrmSerializer(ServiceModelSerializer):
         return helper(self._user()).filter(pk=pk).exists()
 
     def get_coordinator_name(self, record) -> str:
-        return _user_name(record.coordinator)
+        return services.user_name(record.coordinator)
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, record) -> list[dict[str, Any]]:

@@ -7,9 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from renkei.core.filters import MAX_ID
 from renkei.network.paths import DEFAULT_MAX_HOPS, DEFAULT_TOP, MAX_HOPS_LIMIT, TOP_LIMIT
-
-MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField); larger numbers overflow the database
 
 
 class PathQuerySerializer(serializers.Serializer):

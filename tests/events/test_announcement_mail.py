@@ -11,8 +11,10 @@ from io import StringIO
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from renkei.events import meetings
+from renkei.events import mails, meetings
 from renkei.events.choices import EventLanguage, MailState, MeetingStatus, RegistrationMailKind
 from renkei.events.models import Meeting, RegistrationMail
 from tests.events.meeting_helpers import matching_event, participant, registered
@@ -165,3 +167,12 @@ def test_participants_cannot_announce(fair, cast, client_for, smtp, django_captu
     for user in (users["aoki"], cast.coordinator_a, cast.hq_b):
         assert _announce(client_for(user), event, django_capture_on_commit_callbacks).status_code in (403, 404)
     assert _schedule_mails(smtp) == [] and not RegistrationMail.objects.filter(kind=Kind.SCHEDULE).exists()
+
+
+def test_queueing_the_schedule_mails_reads_the_meetings_once_not_once_per_participant(fair):
+    event, _users, _regs = fair
+    Meeting.objects.filter(request__event=event).update(status=MeetingStatus.ANNOUNCED)
+    with CaptureQueriesContext(connection) as queries:
+        queued = mails.queue_schedule_mails(event)
+    assert len(queued) == 4
+    assert len(queries) <= 4 + 4 * len(queued)  # reads, then queueing each mail; was 30 here (3 reads more each)

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from renkei.events import marketplace, meetings, scheduling
 from renkei.events.choices import MeetingStatus, RequestMode, SchedulingMode
@@ -102,7 +103,7 @@ def test_availability_and_the_reason_for_what_is_left_out(cast, fair):
     assert run.placed == 0
     (item,) = run.unscheduled
     assert item.request == request and item.code == scheduling.NO_COMMON_SLOT
-    assert "common" in item.explanation or "共通" in item.explanation
+    assert item.explanation == _("The participants have no available slot in common.")
 
 
 @pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_an_event_without_tables_is_refused_with_a_clear_message(cast):
     with pytest.raises(ValidationError) as error:
         meetings.do_schedule_meetings(cast.hq_a, event)
     assert len(error.value.messages) == 1
-    assert "tables" in error.value.messages[0] or "テーブル" in error.value.messages[0]
+    assert error.value.messages == [_("Add the event's tables first.")]
 
 
 @pytest.mark.django_db
@@ -245,7 +246,7 @@ def test_the_organiser_runs_the_scheduler_sees_the_grid_and_announces(cast, fair
     page = client.post(url, {"allow_moves": ""})
     body = page.content.decode()
     assert page.status_code == 200 and 'id="run-result"' in body and 'id="announce"' in body
-    assert "Baba" in body or "baba" in body
+    assert "baba" in body.lower()
     client.post(reverse("events:event_meetings_announce", args=[event.pk]))
     assert _live(event).get().status == MeetingStatus.ANNOUNCED
     participant_page = client_for(_user(users, regs["baba"])).get(reverse("events:meeting_requests", args=[event.pk]))

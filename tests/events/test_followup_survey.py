@@ -11,6 +11,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -313,3 +315,14 @@ def test_hq_staff_set_the_survey_months_on_the_event_form(cast, client_for):
     assert response.status_code == 200 and "followup_survey_months" in response.context["form"].errors
     event.refresh_from_db()
     assert event.followup_survey_months == 3
+
+
+def test_a_run_reads_the_existing_survey_rows_in_one_query_not_one_per_participant(setting, smtp):
+    _run()
+    for n in range(5):  # more held meetings must not mean more queries for the rows already sent
+        setting.meeting(setting.company, setting.researcher, n % 3)
+    MeetingOutcome.objects.filter(meeting__request__event=setting.event).update(sent_at=None)
+    with CaptureQueriesContext(connection) as queries:
+        run = survey.do_send_followup_surveys(timezone.now(), dry_run=True)
+    assert len(run.due) == 2 * 7
+    assert len(queries) <= 5  # was 25: one query per participant of each meeting

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from renkei.events import access, meetings, services
 from renkei.events.choices import MeetingRequestStatus, RequestMode
@@ -261,7 +263,7 @@ def test_request_accept_and_decline_through_the_pages(fair, client_for):
         reverse("events:meeting_request_create", args=[event.pk]), {"recipients": [regs["baba"].pk], "message": ""}
     )
     assert again.status_code == 200
-    assert "既に" in again.content.decode() or "already" in again.content.decode()
+    assert escape(_("There is already a request for this meeting.")) in again.content.decode()
     assert MeetingRequest.objects.count() == 1
 
     client = client_for(people["baba"])

@@ -52,6 +52,8 @@ from renkei.demo.organisations import PROMOTION_ORGANISATIONS, SEED_ORGANISATION
 from renkei.demo.programmes import PROGRAMME_CODES, PROGRAMMES, ClusterSpec, cluster_specs
 from renkei.demo.users import (
     DEMO_COORDINATOR,
+    DEMO_HQ_KANSAI_BIO,
+    DEMO_HQ_TAMA,
     DEMO_PARTICIPANT,
     DEMO_USERNAMES,
     KANSAI_BIO_CLUSTER,
@@ -215,8 +217,8 @@ def _load(*, scale: float, seed: int, report: Progress) -> None:
         users=by_username,
         matching_cluster=TAMA_CLUSTER,
         other_cluster=KANSAI_BIO_CLUSTER,
-        hq_username="demo-hq-tama",
-        other_hq_username="demo-hq-kansai-bio",
+        hq_username=DEMO_HQ_TAMA,
+        other_hq_username=DEMO_HQ_KANSAI_BIO,
         participant_username=DEMO_PARTICIPANT,
         progress=report,
     ).run()

@@ -97,6 +97,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 DEMO_USERNAMES = tuple(user.username for user in DEMO_USERS)
 DEMO_PARTICIPANT = "demo-participant"
 DEMO_COORDINATOR = "demo-coordinator"
+DEMO_HQ_TAMA = "demo-hq-tama"
+DEMO_HQ_KANSAI_BIO = "demo-hq-kansai-bio"
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -46,16 +46,19 @@ def check_in_url(registration: Registration) -> str:
     return settings.RENKEI_BASE_URL + check_in_path(registration)
 
 
+def _qr_code(registration: Registration) -> segno.QRCode:
+    return segno.make(check_in_url(registration), error="m")
+
+
 def qr_svg(registration: Registration) -> str:
     """The registration's QR code as an inline <svg> element, for its page."""
-    code = segno.make(check_in_url(registration), error="m")
-    return code.svg_inline(scale=5, border=2, title=_("Check-in code"))
+    return _qr_code(registration).svg_inline(scale=5, border=2, title=_("Check-in code"))
 
 
 def qr_png(registration: Registration) -> bytes:
     """The registration's QR code as a PNG image, for mails."""
     out = io.BytesIO()
-    segno.make(check_in_url(registration), error="m").save(out, kind="png", scale=6, border=2)
+    _qr_code(registration).save(out, kind="png", scale=6, border=2)
     return out.getvalue()
 
 

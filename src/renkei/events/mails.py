@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -287,12 +288,28 @@ def announced_meetings_of(registration: Registration) -> list[Meeting]:
     )
 
 
-def schedule_key(meetings: list[Meeting]) -> str:
-    """A fingerprint of where and when the meetings take place; "" for none."""
-    if not meetings:
+def schedule_key(places: set[tuple[int, int, int]]) -> str:
+    """A fingerprint of where and when meetings take place, given as (meeting, slot, table) pks;
+    "" for none."""
+    if not places:
         return ""
-    places = sorted(f"{m.pk}:{m.slot_id}:{m.table_id}" for m in meetings)
-    return hashlib.sha256(",".join(places).encode()).hexdigest()
+    return hashlib.sha256(",".join(sorted(f"{m}:{s}:{t}" for m, s, t in places)).encode()).hexdigest()
+
+
+def _announced_places(event) -> dict[int, set[tuple[int, int, int]]]:
+    """Registration pk → the (meeting, slot, table) of its announced (or held) meetings, in one
+    query for the whole event."""
+    rows = (
+        Meeting.objects.filter(request__event=event, status__in=(MeetingStatus.ANNOUNCED, MeetingStatus.HELD))
+        .values_list("pk", "slot_id", "table_id", "request__requester_id", "request__recipients")
+        .order_by()
+    )
+    places: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
+    for pk, slot_id, table_id, requester_id, recipient_id in rows:
+        for registration_id in (requester_id, recipient_id):
+            if registration_id is not None:
+                places[registration_id].add((pk, slot_id, table_id))
+    return places
 
 
 def queue_schedule_mails(event) -> list[RegistrationMail]:
@@ -307,9 +324,10 @@ def queue_schedule_mails(event) -> list[RegistrationMail]:
     last_mails: dict[int, RegistrationMail] = {}
     for mail in RegistrationMail.objects.filter(registration__event=event, kind=Kind.SCHEDULE).order_by("sequence"):
         last_mails[mail.registration_id] = mail
+    places = _announced_places(event)
     queued = []
     for registration in involved.distinct().select_related("person", "event").order_by("pk"):
-        key = schedule_key(announced_meetings_of(registration))
+        key = schedule_key(places.get(registration.pk, set()))
         last = last_mails.get(registration.pk)
         if key == (last.schedule_key if last is not None else ""):
             continue
@@ -335,8 +353,5 @@ def _schedule_context(registration: Registration) -> dict:
         )
     agenda_url = ""
     if registration.person_id:
-        try:
-            agenda_url = _absolute(reverse("events:agenda", args=[registration.pk]))
-        except NoReverseMatch:  # the agenda pages are optional: fall back to the registration page
-            agenda_url = _absolute(reverse("events:registration_detail", args=[registration.pk]))
+        agenda_url = _absolute(reverse("events:agenda", args=[registration.pk]))
     return {"meetings": rows, "agenda_url": agenda_url}

@@ -14,12 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.events.agenda import organisation_names
-from renkei.events.choices import MeetingStatus
+from renkei.events.marketplace import LIVE_MEETING
 from renkei.events.models import Event, Meeting, Registration, Table, TimeSlot
 from renkei.events.pdf import render_pdf
-
-# Meetings that hold a place at a table: placed, announced or held.
-PLACED = (MeetingStatus.SCHEDULED, MeetingStatus.ANNOUNCED, MeetingStatus.HELD)
 
 
 @dataclass
@@ -53,7 +50,7 @@ def build_grid(user, event: Event) -> Grid:
     slots = list(event.time_slots.order_by("starts_at"))
     tables = list(event.tables.order_by("name"))
     meetings = list(
-        Meeting.objects.filter(request__event=event, status__in=PLACED)
+        Meeting.objects.filter(request__event=event, status__in=LIVE_MEETING)
         .select_related("request__requester__person")
         .prefetch_related("request__recipients__person")
         .order_by("slot__starts_at", "table__name", "pk")

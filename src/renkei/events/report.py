@@ -22,9 +22,9 @@ from renkei.directory.choices import OrganisationKind
 from renkei.directory.models import Affiliation, Organisation
 from renkei.events import access
 from renkei.events.choices import FollowUpAnswer, MeetingRequestStatus, MeetingStatus, RegistrationStatus
+from renkei.events.marketplace import LIVE_MEETING
 from renkei.events.models import Event, Meeting, MeetingOutcome, MeetingRequest, Registration
 
-PLACED = (MeetingStatus.SCHEDULED, MeetingStatus.ANNOUNCED, MeetingStatus.HELD)
 UNKNOWN_KEY = "unknown"
 NO_FIELD_KEY = "none"
 
@@ -112,7 +112,7 @@ def compute_report(event: Event) -> EventReport:
     live = [r for r in registrations if r.status != RegistrationStatus.CANCELLED]
     kinds, fields = _groups(live)
     requests = list(MeetingRequest.objects.filter(event=event).prefetch_related("recipients"))
-    meetings = list(Meeting.objects.filter(request__event=event, status__in=PLACED))
+    meetings = list(Meeting.objects.filter(request__event=event, status__in=LIVE_MEETING))
 
     total = ReportRow(key="total", label=_("All participants"))
     by_kind: dict[str, ReportRow] = {}

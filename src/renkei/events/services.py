@@ -36,11 +36,14 @@ def do_save_event(actor, event: Event, *, clusters: Iterable[Cluster]) -> Event:
         raise ValidationError({"clusters": _("Choose at least one cluster.")})
     scope = scope_for(actor)
     own = scope.superuser
-    stored = set() if event.pk is None else set(Event.objects.get(pk=event.pk).clusters.values_list("pk", flat=True))
-    if event.pk is not None:
-        access.check_can_edit_event(actor, Event.objects.get(pk=event.pk))
-    elif not access.can_create_events(actor):
-        raise PermissionDenied("You may not create events.")
+    if event.pk is None:
+        if not access.can_create_events(actor):
+            raise PermissionDenied("You may not create events.")
+        stored = set()
+    else:
+        saved = Event.objects.get(pk=event.pk)
+        access.check_can_edit_event(actor, saved)
+        stored = set(saved.clusters.values_list("pk", flat=True))
     chosen = {cluster.pk for cluster in clusters}
     if not own and (chosen ^ stored) - scope.hq_cluster_ids:
         raise PermissionDenied("You may add or remove only your own clusters.")
@@ -70,11 +73,14 @@ def _locked_open_event(event: Event) -> Event:
     return locked
 
 
-def _seat_status(event: Event) -> str:
+def _has_free_seat(event: Event) -> bool:
     if event.capacity is None:
-        return RegistrationStatus.CONFIRMED
-    taken = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
-    return RegistrationStatus.CONFIRMED if taken < event.capacity else RegistrationStatus.WAITLISTED
+        return True
+    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count() < event.capacity
+
+
+def _seat_status(event: Event) -> str:
+    return RegistrationStatus.CONFIRMED if _has_free_seat(event) else RegistrationStatus.WAITLISTED
 
 
 def _create(registration: Registration, actor) -> Registration:
@@ -150,10 +156,8 @@ def _queue_registered_mail(registration: Registration) -> None:
 def _promote_waitlisted(event: Event, actor) -> Registration | None:
     """Move the first in line on the waiting list up, if a seat is free. Call with the event's
     row locked."""
-    if event.capacity is not None:
-        taken = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
-        if taken >= event.capacity:
-            return None
+    if not _has_free_seat(event):
+        return None
     first = (
         Registration.objects.select_for_update()
         .filter(event=event, status=RegistrationStatus.WAITLISTED)

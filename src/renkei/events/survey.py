@@ -101,14 +101,21 @@ def _pending_outcomes(event: Event, *, create: bool) -> list[MeetingOutcome]:
         .prefetch_related("request__recipients__person")
         .order_by("slot__starts_at", "pk")
     )
+    existing = {
+        (outcome.meeting_id, outcome.respondent_id): outcome
+        for outcome in MeetingOutcome.objects.filter(meeting__request__event=event)
+    }
     rows = []
     for meeting in meetings:
         for respondent in participants_of(meeting):
-            outcome = MeetingOutcome.objects.filter(meeting=meeting, respondent=respondent).first()
+            outcome = existing.get((meeting.pk, respondent.pk))
             if outcome is None:
                 outcome = MeetingOutcome(meeting=meeting, respondent=respondent, token=_new_token())
                 if create:
                     outcome.save()
+            else:  # reuse the rows already loaded with the meeting
+                outcome.meeting, outcome.respondent = meeting, respondent
+            respondent.event = event
             if outcome.sent_at is None:
                 rows.append(outcome)
     return rows
@@ -151,6 +158,7 @@ def do_send_followup_surveys(now: datetime.datetime, *, dry_run: bool = False, c
                 locked = MeetingOutcome.objects.select_for_update().get(pk=outcome.pk)
                 if locked.sent_at is not None:  # another run sent it meanwhile
                     continue
+                locked.meeting, locked.respondent = outcome.meeting, outcome.respondent
                 message = build_survey_mail(locked)
                 message.connection = connection
                 locked.send_attempts += 1

@@ -4,6 +4,8 @@ number) and institutions (review queue), bad projects rejected alone, re-imports
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from renkei.core.models import Visibility
 from renkei.directory.models import Affiliation, Organisation, Person
@@ -181,3 +183,16 @@ def test_a_reviewer_rejection_is_recorded_and_not_asked_again(cast):
     item.refresh_from_db()
     assert item.status == ReviewStatus.REJECTED and item.decided_by == cast.admin and item.decided_at
     assert ReviewItem.objects.count() == 1 and GrantProject.objects.get().institution is None
+
+
+def test_a_researcher_number_recurring_across_projects_is_looked_up_once(cast, tmp_path):
+    person = Person.objects.create(family_name_ja="架空", given_name_ja="太郎", visibility=Visibility.RESTRICTED)
+    ResearcherIdentifier.objects.create(person=person, erad_code="99999999")
+    path = file_of(tmp_path, *(award(f"99K0000{n}") for n in range(1, 5)))
+
+    with CaptureQueriesContext(connection) as queries:
+        run_import(path)
+
+    assert set(GrantMember.objects.values_list("person_id", flat=True)) == {person.pk}
+    lookups = [q["sql"] for q in queries.captured_queries if "imports_researcheridentifier" in q["sql"]]
+    assert len(lookups) == 1, lookups

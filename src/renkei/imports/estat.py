@@ -49,7 +49,7 @@ from renkei.imports.records import (
     WriteContext,
     assign_changed,
 )
-from renkei.imports.textfiles import headed_csv_rows, header_key
+from renkei.imports.textfiles import ColumnLayout, headed_csv_rows, header_key
 
 HEADER_PROBE_ROWS = 30
 
@@ -113,35 +113,25 @@ class Figure:
         return (self.jsic_revision, self.industry_code, self.measure)
 
 
-class Layout:
-    """The columns of one table: field name → (index, header as written)."""
+class Layout(ColumnLayout):
+    """The columns of one table: a field takes the first column that one of its aliases names
+    (or, for a code field, whose header ends in コード after the field's word)."""
 
-    def __init__(self, header: list[str]) -> None:
-        self.width = len(header)
-        keys = [header_key(h) for h in header]
-        self.columns: dict[str, tuple[int, str]] = {}
-        for name, aliases in ALIASES.items():
-            wanted = [header_key(a) for a in aliases]
-            for index, key in enumerate(keys):
-                word = CODE_COLUMN_WORDS.get(name)
-                if key in wanted or (word and word in key and key.endswith("コード")):
-                    self.columns[name] = (index, header[index].strip())
-                    break
+    aliases = ALIASES
+
+    def find(self, name: str, aliases: tuple[str, ...], keys: list[str]) -> int | None:
+        wanted = [header_key(a) for a in aliases]
+        word = CODE_COLUMN_WORDS.get(name)
+        for index, key in enumerate(keys):
+            if key in wanted or (word and word in key and key.endswith("コード")):
+                return index
+        return None
 
     @property
     def complete(self) -> bool:
         return all(name in self.columns for name in REQUIRED) and (
             "tab_code" in self.columns or "tab_name" in self.columns
         )
-
-    def cell(self, cells: list[str], name: str) -> str:
-        found = self.columns.get(name)
-        if found is None or found[0] >= len(cells):
-            return ""
-        return cells[found[0]].strip()
-
-    def header(self, name: str) -> str:
-        return self.columns.get(name, (0, ALIASES[name][0]))[1]
 
 
 def _measure(layout: Layout, cells: list[str]) -> str:

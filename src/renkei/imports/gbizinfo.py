@@ -39,7 +39,7 @@ from renkei.imports.models import CorporateProfile
 from renkei.imports.nta import ParseState, RowError
 from renkei.imports.patents import PatentSource
 from renkei.imports.records import CREATED, UNCHANGED, UPDATED, Outcome, ParsedRecord, SkippedRow, WriteContext
-from renkei.imports.textfiles import HEAD_BYTES, headed_csv_rows, header_key
+from renkei.imports.textfiles import HEAD_BYTES, ColumnLayout, headed_csv_rows, header_key
 
 HEADER_PROBE_ROWS = 10
 # A company whose capital and employees are both over these is a large enterprise (the SME Basic
@@ -106,33 +106,18 @@ class BasicInformation:
     profile_values: dict[str, object]
 
 
-class KihonLayout:
-    """The columns of one basic-information file: field name → (index, header as written)."""
+class KihonLayout(ColumnLayout):
+    """The columns of one basic-information file."""
 
-    def __init__(self, header: list[str]) -> None:
-        self.width = len(header)
-        keys = [header_key(h) for h in header]
-        self.columns: dict[str, tuple[int, str]] = {}
-        for name, aliases in KIHON_ALIASES.items():
-            for alias in aliases:
-                if header_key(alias) in keys:
-                    index = keys.index(header_key(alias))
-                    self.columns[name] = (index, header[index].strip())
-                    break
+    aliases = KIHON_ALIASES
 
     @property
     def complete(self) -> bool:
         return "corporate_number" in self.columns and any(m in self.columns for m in KIHON_MARKERS)
 
     def cell(self, cells: list[str], name: str) -> str:
-        found = self.columns.get(name)
-        if found is None or found[0] >= len(cells):
-            return ""
-        value = cells[found[0]].strip()
+        value = super().cell(cells, name)
         return "" if value == "-" else value  # gBizINFO writes "-" for an empty value
-
-    def header(self, name: str) -> str:
-        return self.columns.get(name, (0, KIHON_ALIASES[name][0]))[1]
 
 
 def other_file_of(header: list[str]) -> str:

@@ -110,6 +110,8 @@ class OrganisationIndex:
             for key in {entry.key_ja, entry.key_en} - {""}:
                 self.by_key[key].append(entry)
         self._prefectures: dict[str, str] | None = None
+        # The NTA table does not change during a run: each corporate number is looked up once.
+        self._official: dict[str, tuple[str, str] | None] = {}
         # Published names a reviewer has confirmed as one organisation (organisation links only).
         visible = {e.pk for e in self.entries}
         confirmed: dict[str, set[int]] = defaultdict(set)
@@ -146,7 +148,11 @@ class OrganisationIndex:
         if number and is_valid_corporate_number(number):
             if number in self.by_number:
                 return Match(certain=self.by_number[number], reason="corporate number")
-            official = Corporation.objects.filter(pk=number).values_list("name", "prefecture_code").first()
+            if number not in self._official:
+                self._official[number] = (
+                    Corporation.objects.filter(pk=number).values_list("name", "prefecture_code").first()
+                )
+            official = self._official[number]
             if official:
                 name = name or official[0]
                 prefecture = prefecture or official[1]
@@ -212,6 +218,8 @@ class PersonIndex:
             key = person_key(family, given)
             if key:
                 self.by_key[key].append(pk)
+        # Researcher numbers looked up so far (a grant's members recur across its records).
+        self._by_number: dict[str, int | None] = {}
 
     def add(self, person: Person) -> None:
         """Make a person created during the run findable by the rows after it."""
@@ -224,7 +232,11 @@ class PersonIndex:
     def by_researcher_number(self, number: str) -> int | None:
         if not number:
             return None
-        pk = ResearcherIdentifier.objects.filter(erad_code=number).values_list("person_id", flat=True).first()
+        if number not in self._by_number:
+            self._by_number[number] = (
+                ResearcherIdentifier.objects.filter(erad_code=number).values_list("person_id", flat=True).first()
+            )
+        pk = self._by_number[number]
         if pk is not None and (self.visible_ids is None or pk in self.visible_ids):
             return pk
         return None

@@ -37,7 +37,7 @@ from renkei.imports.linking import organisation_key, queue_review
 from renkei.imports.models import Patent, PatentApplicant
 from renkei.imports.nta import ParseState, RowError
 from renkei.imports.records import CREATED, UNCHANGED, UPDATED, Outcome, ParsedRecord, SkippedRow, WriteContext
-from renkei.imports.textfiles import headed_csv_rows, header_key
+from renkei.imports.textfiles import ColumnLayout, headed_csv_rows
 
 HEADER_PROBE_ROWS = 10
 LIST_SEPARATORS = re.compile(r"[;；\n]")
@@ -124,33 +124,14 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(value)]
 
 
-class Layout:
-    """The columns of one file: field name → (index, header as written)."""
+class Layout(ColumnLayout):
+    """The columns of one patent list."""
 
-    def __init__(self, header: list[str]) -> None:
-        self.width = len(header)
-        self.columns: dict[str, tuple[int, str]] = {}
-        keys = [header_key(h) for h in header]
-        for name, aliases in ALIASES.items():
-            for alias in aliases:
-                wanted = header_key(alias)
-                if wanted in keys:
-                    index = keys.index(wanted)
-                    self.columns[name] = (index, header[index].strip())
-                    break
+    aliases = ALIASES
 
     @property
     def complete(self) -> bool:
         return all(name in self.columns for name in REQUIRED)
-
-    def cell(self, cells: list[str], name: str) -> str:
-        found = self.columns.get(name)
-        if found is None or found[0] >= len(cells):
-            return ""
-        return cells[found[0]]
-
-    def header(self, name: str) -> str:
-        return self.columns.get(name, (0, name))[1]
 
 
 def convert_row(layout: Layout, cells: list[str]) -> PatentRow | None:

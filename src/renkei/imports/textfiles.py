@@ -45,6 +45,39 @@ def header_key(text: str) -> str:
     return folded.replace(" ", "").replace("_", "").replace("\u3000", "")
 
 
+class ColumnLayout:
+    """The columns of one CSV file: field name → (index, header as written). A subclass sets
+    ALIASES (field name → the headers it may have, the first as the one to name in errors); a
+    field takes the column of the first alias the header holds."""
+
+    aliases: dict[str, tuple[str, ...]] = {}
+
+    def __init__(self, header: list[str]) -> None:
+        self.width = len(header)
+        keys = [header_key(h) for h in header]
+        self.columns: dict[str, tuple[int, str]] = {}
+        for name, aliases in self.aliases.items():
+            index = self.find(name, aliases, keys)
+            if index is not None:
+                self.columns[name] = (index, header[index].strip())
+
+    def find(self, name: str, aliases: tuple[str, ...], keys: list[str]) -> int | None:
+        for alias in aliases:
+            wanted = header_key(alias)
+            if wanted in keys:
+                return keys.index(wanted)
+        return None
+
+    def cell(self, cells: list[str], name: str) -> str:
+        found = self.columns.get(name)
+        if found is None or found[0] >= len(cells):
+            return ""
+        return cells[found[0]].strip()
+
+    def header(self, name: str) -> str:
+        return self.columns.get(name, (0, self.aliases[name][0]))[1]
+
+
 class CsvRows:
     """The rows of a CSV stream: `(line_number, cells, raw)` for each row, or a RowRejection for a
     row that cannot be read (a line that is not in the file's encoding, over-long or bad CSV).

@@ -106,7 +106,11 @@ _TO_DOCUMENT: dict[str, Callable[..., Document | None]] = {
 
 
 def all_documents() -> Iterator[Document]:
-    for kind, rows in _indexed_rows().items():
+    return _documents(_indexed_rows())
+
+
+def _documents(querysets: dict) -> Iterator[Document]:  # type: ignore[type-arg]
+    for kind, rows in querysets.items():
         for row in rows.iterator(chunk_size=500):
             document = _TO_DOCUMENT[kind](row)
             if document is not None:
@@ -141,20 +145,21 @@ def plan_shards(shards: int) -> list[ShardSpec]:
     return plan
 
 
+def _shard_rows(spec: ShardSpec):  # type: ignore[no-untyped-def]
+    """The querysets of the rows of shard `spec`, in index order."""
+    return {
+        kind: rows.filter(pk__gte=spec[kind][0], pk__lte=spec[kind][1])
+        for kind, rows in _indexed_rows().items()
+        if kind in spec
+    }
+
+
 def shard_documents(spec: ShardSpec) -> Iterator[Document]:
-    for kind, rows in _indexed_rows().items():
-        if kind not in spec:
-            continue
-        first, last = spec[kind]
-        for row in rows.filter(pk__gte=first, pk__lte=last).iterator(chunk_size=500):
-            document = _TO_DOCUMENT[kind](row)
-            if document is not None:
-                yield document
+    return _documents(_shard_rows(spec))
 
 
 def shard_count(spec: ShardSpec) -> int:
-    rows = _indexed_rows()
-    return sum(rows[kind].filter(pk__gte=first, pk__lte=last).count() for kind, (first, last) in spec.items())
+    return sum(rows.count() for rows in _shard_rows(spec).values())
 
 
 def current_documents(ids: Iterable[str]) -> tuple[list[Document], list[str]]:

@@ -9,6 +9,7 @@ a bound on exactly the problem CP-SAT solves.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -82,7 +83,12 @@ class Model:
 
         The tie-breaks add less than one ``scale`` in total, so the floor is still a bound; the
         small tolerance only ever raises it (a bound stays a bound)."""
-        return int(scaled_bound / self.scale + 1e-6)
+        return integral_bound(scaled_bound / self.scale)
+
+
+def integral_bound(bound: float) -> int:
+    """Priorities are integers, so the floor of a bound is one; the tolerance only ever raises it."""
+    return math.floor(bound + 1e-6)
 
 
 def build_model(

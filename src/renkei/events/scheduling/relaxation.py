@@ -19,18 +19,15 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
-from .model import Model
+from .model import Model, integral_bound
+
+__all__ = ["Relaxation", "integral_bound", "lagrangian_bound", "solve_relaxation"]
 
 
 @dataclass(frozen=True, slots=True)
 class Relaxation:
     bound: float  # on the total priority (the announced meetings' tie-break is left out)
     values: tuple[float, ...]  # per option
-
-
-def integral_bound(bound: float) -> int:
-    """Priorities are integers, so the floor of a bound is one; the tolerance only ever raises it."""
-    return math.floor(bound + 1e-6)
 
 
 def solve_relaxation(model: Model, time_limit: float, *, vertex: bool = True) -> Relaxation | None:

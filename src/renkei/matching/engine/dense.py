@@ -27,7 +27,6 @@ SLOTS_FILE = "dense_slots.npz"
 HNSW_FILE = "dense_hnsw.bin"
 EMBED_BATCH = 64  # texts per call of the model
 SUBSET_SHARE = 0.1  # exact search scores only the allowed vectors below this share
-_BATCH = EMBED_BATCH
 
 
 @lru_cache(maxsize=1)
@@ -55,8 +54,8 @@ class Embedder:
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         texts = [t if t.strip() else " " for t in texts]
         out = np.empty((len(texts), DIM), dtype=np.float32)
-        chunks = [(i, texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
-        if self.workers <= 1 or len(texts) < 4 * _BATCH:
+        chunks = [(i, texts[i : i + EMBED_BATCH]) for i in range(0, len(texts), EMBED_BATCH)]
+        if self.workers <= 1 or len(texts) < 4 * EMBED_BATCH:
             for start, chunk in chunks:
                 out[start : start + len(chunk)] = _encode_chunk(chunk)
                 if progress:

@@ -212,6 +212,17 @@ def test_the_calendar_has_other_kinds_past_and_upcoming_and_a_full_event_with_a_
         assert escape(getattr(upcoming.first(), title)) in page.content.decode()
 
 
+def test_every_held_event_was_checked_in_on_its_day_not_on_the_day_of_the_load(demo):
+    held = Event.objects.filter(ends_at__lt=timezone.now())
+    assert held.exclude(kind=EventKind.BUSINESS_MATCHING).count() >= 2
+    for event in held:
+        checked_in = event.registrations.filter(checked_in_at__isnull=False)
+        assert checked_in.exists(), event.title_en
+        for registration in checked_in:
+            assert registration.created_at < registration.checked_in_at < event.ends_at, event.title_en
+            assert timezone.localdate(registration.checked_in_at) == timezone.localdate(event.starts_at)
+
+
 def test_the_demo_mails_nobody(demo):
     assert RegistrationMail.objects.exists()
     assert not RegistrationMail.objects.filter(state=MailState.PENDING).exists()

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from renkei.core.models import BureauRegion, Municipality, Prefecture
-from renkei.directory.lookup import bulk_form_values, get_form_values, municipality_code_for
+from renkei.directory.forms import LOOKUP_FILLED_FIELDS, LOOKUP_OFFICIAL_FIELDS
+from renkei.directory.lookup import bulk_form_values, get_corporations, get_form_values, municipality_code_for
 from renkei.directory.models import Organisation
 from renkei.imports.models import Corporation
 from renkei.imports.nta import name_key
@@ -225,6 +226,9 @@ def test_the_create_and_edit_forms_show_an_accessible_look_up_box(cast, client_f
         assert 'aria-describedby="id_lookup-status' in html
         assert "directory/corporation_lookup.js" in html
         assert "/imports/corporations/lookup" in html
+        # The script fills the fields the server fills: it reads the form's lists, not its own.
+        assert f'data-filled-fields="{" ".join(LOOKUP_FILLED_FIELDS)}"' in html
+        assert f'data-official-fields="{" ".join(LOOKUP_OFFICIAL_FIELDS)}"' in html
 
 
 def test_an_empty_register_says_so_and_links_staff_to_the_import(cast, client_for, english):
@@ -336,3 +340,45 @@ def test_odd_input_to_the_look_up_button_never_saves_or_fails(cast, client_for, 
     response = client_for(cast.hq_a).post(url("organisation_create"), data)
     assert response.status_code == 200
     assert not Organisation.objects.filter(name_ja="変な入力").exists()
+
+
+FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
+
+
+def test_a_corporate_number_in_full_width_digits_is_found(register):
+    # An IME types digits full-width by default: 「０１０００…」 is the same number.
+    typed = MIRAI.translate(FULL_WIDTH)
+    assert get_form_values(typed)["corporate_number"] == MIRAI
+    assert get_form_values(f"{typed[:4]}－{typed[4:]}")["corporate_number"] == MIRAI
+    assert [c.corporate_number for c in get_corporations(typed)] == [MIRAI]
+
+
+def test_without_javascript_a_full_width_number_fills_the_form(cast, client_for, register):
+    typed = SAPPORO_TECH.translate(FULL_WIDTH)
+    data = organisation_data(cluster=cast.cluster_a.pk, name_ja="", lookup=typed, lookup_fill="search")
+
+    form = client_for(cast.hq_a).post(url("organisation_create"), data).context["form"]
+
+    assert form["corporate_number"].value() == SAPPORO_TECH
+    assert form["name_ja"].value() == "札幌テック株式会社"
+    assert form["municipality"].value() == "011002"
+
+
+def test_the_look_up_button_counts_against_the_same_rate_limit(cast, client_for, register, settings, english):
+    # Without the script the form looks up on the server: no way round the JSON look-up's limit.
+    settings.CORPORATION_LOOKUP_RATE_LIMIT = 3
+    client = client_for(cast.participant)
+    data = organisation_form_data(cast.company_a, lookup="みらい", lookup_fill="search")
+    pages = [client.post(url("organisation_edit", cast.company_a.pk), data).content.decode() for _ in range(3)]
+    assert all(f'value="{MIRAI}"' in page for page in pages)
+    picked = organisation_form_data(cast.company_a, lookup="", lookup_fill=MIRAI)
+
+    refused = client.post(url("organisation_edit", cast.company_a.pk), picked)
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Too many look-ups; wait a minute and try again." in html
+    assert refused.context["form"]["corporate_number"].value() != MIRAI
+    assert client.get(LOOKUP_URL, {"q": "みらい"}).status_code == 429  # one count for both ways
+    cast.company_a.refresh_from_db()
+    assert cast.company_a.corporate_number != MIRAI

@@ -4,16 +4,17 @@ get it (the participant themself and the event's HQ staff only)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from renkei.directory.models import Affiliation, Person
 from renkei.events import agenda, meetings
-from renkei.events.choices import MeetingStatus
-from renkei.events.models import Meeting, TimeSlot
+from renkei.events.choices import EventStatus, MeetingStatus
+from renkei.events.models import Event, Meeting, TimeSlot
 from tests.events.agenda_helpers import build_fair, pdf_text
 from tests.events.meeting_helpers import matching_event, registered
 
@@ -196,3 +197,52 @@ def test_a_meeting_placed_again_after_a_cancellation_is_one_calendar_entry(fair,
     events = calendar_events(client_for(fair.buyer).get(url("agenda_ics", fair.buyer_registration.pk)).content)
     [entry] = [e for e in events if "meeting" in str(e["UID"])]
     assert str(entry["STATUS"]) == "CONFIRMED" and entry.decoded("DTSTART") == other_slot.starts_at
+
+
+# --- review fixes ------------------------------------------------------------------------------
+
+
+def test_a_cancelled_event_cancels_its_meetings_in_the_calendar(fair, client_for):
+    client = client_for(fair.buyer)
+    before = calendar_events(client.get(url("agenda_ics", fair.buyer_registration.pk)).content)
+    Event.objects.filter(pk=fair.event.pk).update(
+        status=EventStatus.CANCELLED, updated_at=timezone.now() + timedelta(seconds=5)
+    )
+
+    after = calendar_events(client.get(url("agenda_ics", fair.buyer_registration.pk)).content)
+
+    assert [str(e["STATUS"]) for e in after] == ["CANCELLED", "CANCELLED"]
+    old = next(e for e in before if "meeting" in str(e["UID"]))
+    new = next(e for e in after if "meeting" in str(e["UID"]))
+    assert int(new["SEQUENCE"]) > int(old["SEQUENCE"])  # so a re-import applies the cancellation
+
+
+def test_the_calendar_sequence_is_never_negative(fair, client_for):
+    long_ago = timezone.make_aware(datetime(2020, 4, 1, 9, 0))
+    Event.objects.filter(pk=fair.event.pk).update(updated_at=long_ago)
+    Meeting.objects.filter(pk=fair.meeting.pk).update(updated_at=long_ago)
+
+    events = calendar_events(client_for(fair.buyer).get(url("agenda_ics", fair.buyer_registration.pk)).content)
+
+    assert len(events) == 2
+    assert all(int(e["SEQUENCE"]) >= 0 for e in events)
+
+
+def test_the_agenda_names_the_current_organisation_not_an_ended_one(fair, cast, client_for):
+    # 山田 has been at アルファ大学 since 2010; a secondment to ベータ (2018–2020, marked primary)
+    # has ended, so the buyer's agenda, the printouts and the API name アルファ大学.
+    seller = Person.objects.get(user=fair.seller)
+    seller.affiliations.update(start_on=date(2010, 4, 1))
+    Affiliation.objects.create(
+        person=seller,
+        organisation=cast.public_company_b,
+        start_on=date(2018, 4, 1),
+        end_on=date(2020, 3, 31),
+        is_primary=True,
+    )
+
+    built = agenda.build_agenda(fair.buyer, fair.buyer_registration)
+
+    assert [c.organisation for m in built.meetings for c in m.with_whom] == ["アルファ大学"]
+    names = agenda.organisation_names(fair.buyer, [fair.seller_registration])
+    assert names == {fair.seller_registration.pk: "アルファ大学"}

@@ -489,3 +489,26 @@ def test_a_medium_event_is_valid_close_to_its_bound_and_keeps_announcements():
     assert_valid_schedule(late, moved)
     assert {m.request for m in schedule.meetings} - cancelled <= {m.request for m in moved.meetings}
     assert moved.stats.objective >= again.stats.objective
+
+
+def test_the_first_order_lp_takes_over_when_the_simplex_runs_out_of_time():
+    # The simplex needs tens of milliseconds on the medium event; one millisecond is too little,
+    # so the bound and the rounded starting schedule come from PDLP, and CP-SAT goes on from there.
+    instance = medium_event()
+    with_simplex = compute_schedule(instance)
+    fallback = compute_schedule(instance, simplex_time_limit=0.001)
+
+    assert with_simplex.stats.relaxation == "simplex"
+    assert fallback.stats.relaxation == "first-order"
+    assert_valid_schedule(instance, fallback)
+    assert fallback.stats.objective >= compute_greedy_schedule(instance).stats.objective
+    # A proven bound is never below a schedule that exists.
+    assert fallback.stats.bound >= with_simplex.stats.objective
+    assert fallback.stats.bound >= fallback.stats.objective
+
+
+def test_the_solver_reports_no_relaxation_when_greedy_is_already_optimal():
+    instance = make_instance(["09:00"], {"T1": 1}, {"a": ["09:00"], "b": ["09:00"]}, [("ab", ["a", "b"], 1)])
+    schedule = compute_schedule(instance, simplex_time_limit=0.001)
+    assert schedule.stats.status == "optimal"
+    assert schedule.stats.relaxation == ""

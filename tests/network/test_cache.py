@@ -115,3 +115,24 @@ def test_a_meeting_no_longer_held_changes_the_data_version(cast):
     setting.held.status = MeetingStatus.CANCELLED
     setting.held.save()
     assert data_version() != before
+
+
+def test_the_data_version_is_one_query_whatever_the_number_of_tables(cast):
+    assert len(network_cache._source_tables()) > 1
+    with CaptureQueriesContext(connection) as version_queries:
+        data_version()
+    cached_platform_network([cast.cluster_a])
+    with CaptureQueriesContext(connection) as cache_hit:
+        cached_platform_network([cast.cluster_a])
+
+    assert len(version_queries.captured_queries) == 1
+    assert len(cache_hit.captured_queries) == 1  # a cache hit reads the version and nothing else
+    sql = version_queries.captured_queries[0]["sql"]
+    assert all(model._meta.db_table in sql for model, _changed in network_cache._source_tables())
+
+
+def test_the_data_version_sees_a_change_of_the_latest_timestamp_alone(cast):
+    # Same row count and largest key: only the latest updated_at moves (the third figure).
+    before = data_version()
+    cast.company_a.save()
+    assert data_version() != before

@@ -3,11 +3,9 @@ only through brokerage.services, which check the permission again."""
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,24 +20,15 @@ from renkei.brokerage.choices import PIPELINE, IntroductionStage
 from renkei.brokerage.filters import InteractionFilterSet
 from renkei.brokerage.forms import AttachmentForm, InteractionForm, IntroductionForm, StageMoveForm
 from renkei.brokerage.models import Attachment, Interaction, Introduction
+from renkei.core.access import page_access
 from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.directory.access import visible_organisations, visible_people
 from renkei.directory.forms import attach_errors
 from renkei.programs.access import access_cluster
 
-
-def crm_page(view):
-    """Visitors are sent to sign in; signed-in users without a CRM role get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        access.check_can_use_crm(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Visitors are sent to sign in; signed-in users without a CRM role get 403.
+crm_page = page_access(check=access.check_can_use_crm)
 
 
 def _names(items) -> str:

@@ -72,6 +72,7 @@ MATCHING_FIELDS = ("manufacturing", "robotics", "sensing", "automotive")
 UPCOMING_COMPANIES, UPCOMING_ACADEMICS = 10, 6
 PAST_COMPANIES, PAST_ACADEMICS = 8, 5
 SLOT_MINUTES = 20
+HELD_EVENT_BUILT_AHEAD_DAYS = 20
 ENGLISH_SHARE = 0.3
 BOTH_SHARE = 0.15
 ACADEMIC_ORGS = ACADEMIC_KINDS | {OrganisationKind.PUBLIC_RESEARCH}
@@ -641,28 +642,21 @@ class EventGenerator:
     def calendar_events(self) -> None:
         """Seminars, an exchange meeting that is full, and a symposium, past and upcoming."""
         # A past seminar of TAMA, with attendance.
-        seminar_day = self.today + timedelta(days=20)
-        starts = _at(seminar_day, 14, 0)
-        seminar = self._create_event(
+        seminar = self._held_event(
             self.hq,
             self.cluster,
+            held_on=self.today - timedelta(days=75),
+            at=time(14, 0),
+            hours=2,
+            visitors=14,
+            no_shows=3,
             kind=EventKind.SEMINAR,
             title_ja="金型シミュレーション技術セミナー",
             title_en="Seminar: simulation-based die design",
             description_ja="公設試験研究機関の研究者が、金型設計のシミュレーションと試作回数の削減事例を紹介します。",
             description_en="Researchers of a public institute show how simulation cuts the trial runs of die design.",
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=2),
             venue="多摩産業交流センター 3階 セミナー室",
             capacity=40,
-        )
-        registrations = self._register_visitors(seminar, self._visitors(14, self.cluster))
-        self._move_event(seminar, _at(self.today - timedelta(days=75), 14, 0) - starts)
-        seminar.refresh_from_db()
-        for registration in registrations[:-3]:
-            services.do_check_in(self.hq, registration)
-        Registration.objects.filter(event=seminar, checked_in_at__isnull=False).update(
-            checked_in_at=seminar.starts_at - timedelta(minutes=10)
         )
 
         # An upcoming exchange meeting of TAMA: small, full, with a waiting list.
@@ -709,28 +703,43 @@ class EventGenerator:
         self._register_visitors(symposium, self._visitors(12, self.other_cluster))
 
         # A past exchange meeting of the KANSAI Bio-Cluster.
-        day = self.today + timedelta(days=15)
-        starts = _at(day, 15, 0)
-        past_exchange = self._create_event(
+        past_exchange = self._held_event(
             self.other_hq,
             self.other_cluster,
+            held_on=self.today - timedelta(days=30),
+            at=time(15, 0),
+            hours=3,
+            visitors=9,
+            no_shows=2,
             kind=EventKind.EXCHANGE_MEETING,
             title_ja="バイオベンチャー交流会",
             title_en="Bio-venture exchange meeting",
             description_ja="大学発バイオベンチャーと製薬企業・金融機関の交流会。各社3分間のピッチを行いました。",
             description_en="University bio-ventures met pharmaceutical companies and investors; three-minute pitches.",
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=3),
             venue="神戸国際ビジネスセンター 交流ラウンジ",
             capacity=30,
             language=EventLanguage.JAPANESE,
         )
-        registrations = self._register_visitors(past_exchange, self._visitors(9, self.other_cluster))
-        self._move_event(past_exchange, _at(self.today - timedelta(days=30), 15, 0) - starts)
-        past_exchange.refresh_from_db()
-        for registration in registrations[:-2]:
-            services.do_check_in(self.other_hq, registration)
         self.result.others = [seminar, exchange, symposium, past_exchange]
+
+    def _held_event(
+        self, actor, cluster: Cluster, *, held_on: date, at: time, hours: int, visitors: int, no_shows: int, **fields
+    ) -> Event:
+        """An event of `cluster` held on `held_on`, built while it was ahead (the services refuse
+        registrations once an event is over) and moved back: `visitors` registered through the
+        public form, all but the last `no_shows` checked in at the desk before it began."""
+        starts = _at(self.today + timedelta(days=HELD_EVENT_BUILT_AHEAD_DAYS), at.hour, at.minute)
+        event = self._create_event(actor, cluster, starts_at=starts, ends_at=starts + timedelta(hours=hours), **fields)
+        registrations = self._register_visitors(event, self._visitors(visitors, cluster))
+        self._move_event(event, _at(held_on, at.hour, at.minute) - starts)
+        event.refresh_from_db()
+        for registration in registrations[: max(0, len(registrations) - no_shows)]:
+            services.do_check_in(actor, registration)
+        # Checked in on the day, not on the day the demo was loaded.
+        Registration.objects.filter(event=event, checked_in_at__isnull=False).update(
+            checked_in_at=event.starts_at - timedelta(minutes=10)
+        )
+        return event
 
     def quiet_mails(self) -> None:
         """The services recorded a mail for each registration; the demo mails nobody."""

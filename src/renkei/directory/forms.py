@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import IndustryClass, Municipality, Prefecture, TechField
+from renkei.core.reference import JSIC_REVISION
 from renkei.directory import access, lookup
 from renkei.directory.models import Affiliation, Organisation, Person
 from renkei.programs.access import editable_clusters
@@ -93,7 +94,14 @@ class CorporationLookupWidget(forms.TextInput):
         # The status line (results, warnings) describes the box, with the field's help text.
         described_by = [f"{widget_attrs.get('id', name)}-status", widget_attrs.get("aria-describedby", "")]
         widget_attrs["aria-describedby"] = " ".join(filter(None, described_by))
-        context["lookup"] = {"fill_name": LOOKUP_FILL, "url": reverse_lazy("imports:corporation-lookup"), **self.state}
+        context["lookup"] = {
+            "fill_name": LOOKUP_FILL,
+            "url": reverse_lazy("imports:corporation-lookup"),
+            # The script fills the same fields as the server, from these lists.
+            "filled_fields": " ".join(LOOKUP_FILLED_FIELDS),
+            "official_fields": " ".join(LOOKUP_OFFICIAL_FIELDS),
+            **self.state,
+        }
         return context
 
 
@@ -131,7 +139,10 @@ class OrganisationForm(forms.ModelForm):
         queryset=Municipality.objects.none(), required=False, label=_("municipality")
     )
     industry = IndustryChoiceField(
-        queryset=IndustryClass.objects.order_by("revision", "code"), required=False, label=_("industry (JSIC)")
+        # Older JSIC revisions are loaded for old statistics; organisations use the current one.
+        queryset=IndustryClass.objects.filter(revision=JSIC_REVISION).order_by("code"),
+        required=False,
+        label=_("industry (JSIC)"),
     )
     fields = TechFieldsField()
     website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
@@ -192,6 +203,12 @@ class OrganisationForm(forms.ModelForm):
         if not text and not pressed.isdigit():
             return  # Enter pressed in another field with an empty look-up box: save as usual
         self.fill_requested = True
+        # The same limit per user as the JSON look-up, so that posting the form without the
+        # script is no way round it.
+        if lookup.lookup_rate_exceeded(user):
+            widget.state["notice"] = _("Too many look-ups; wait a minute and try again.")
+            self._show_unbound(lookup=text)
+            return
         values = lookup.get_form_values(number)
         if values is None:
             widget.state["candidates"] = lookup.bulk_form_values(lookup.get_corporations(text))

@@ -9,6 +9,7 @@ The imports app sits above the directory, so its models are imported inside the 
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -102,12 +103,19 @@ def bulk_form_values(corporations: Iterable[Any]) -> list[dict[str, object]]:
     return values
 
 
+def normalise_lookup_text(text: str) -> str:
+    """What was typed in the look-up box, NFKC-folded: a corporate number typed with an IME in
+    full-width digits (「１２３…」, 「－」) is then found like one in ASCII digits; names match the
+    same, as their look-up key is NFKC-folded anyway."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def get_form_values(corporate_number: str) -> dict[str, object] | None:
     """The form values of the corporation with this number, or None when the reference table
     does not hold it (deleted records and those excluded from search are not offered)."""
     from renkei.imports.services import get_corporation_matches
 
-    digits = corporate_number.strip().replace("-", "").replace(" ", "")
+    digits = normalise_lookup_text(corporate_number).replace("-", "").replace(" ", "")
     if not (len(digits) == 13 and digits.isascii() and digits.isdigit()):
         return None
     matches = get_corporation_matches(digits, limit=1)
@@ -146,4 +154,4 @@ def get_corporations(text: str) -> list[Any]:
     """The corporations the look-up offers for a name or a corporate number."""
     from renkei.imports.services import get_corporation_matches
 
-    return get_corporation_matches(text[:100])
+    return get_corporation_matches(normalise_lookup_text(text[:100]))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, F, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
@@ -18,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from renkei.core.access import page_access, signed_in_page
 from renkei.core.display import field_rows
 from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
@@ -300,13 +300,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- forms ------------------------------------------------------------------------------
 
 
-def _signed_in(request: HttpRequest) -> HttpResponse | None:
-    """Visitors are sent to sign in before any form; signed-in users get 403 where refused."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
 def _forget_unsaved(instance) -> None:
     """After a rolled-back create the instance keeps the pk it was given; drop it so the form
     is shown again as a new record."""
@@ -318,11 +311,8 @@ def _form_page(request: HttpRequest, form, title, cancel_url: str) -> HttpRespon
     return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
+@page_access(allow=access.can_create_organisation)
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
-    if not access.can_create_organisation(request.user):
-        raise PermissionDenied
     form = OrganisationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         cluster = form.cleaned_data.get("cluster")
@@ -344,9 +334,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Add an organisation"), reverse("directory:organisation_list"))
 
 
+@signed_in_page
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     organisation = access.access_organisation(request.user, pk)
     if not access.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
@@ -363,11 +352,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title, organisation.get_absolute_url())
 
 
+@page_access(allow=access.can_create_person)
 def person_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
-    if not access.can_create_person(request.user):
-        raise PermissionDenied
     initial = {"visibility": Visibility.MEMBERS}
     if request.GET.get("organisation", "").isdigit():
         initial["organisation"] = request.GET["organisation"]
@@ -392,9 +378,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Add a person"), reverse("directory:person_list"))
 
 
+@signed_in_page
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     person = access.access_person(request.user, pk)
     if not access.can_edit_person(request.user, person):
         raise PermissionDenied
@@ -411,9 +396,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title, person.get_absolute_url())
 
 
+@signed_in_page
 def person_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     person = access.access_person(request.user, pk)
     if not access.can_edit_person_contact(request.user, person):
         raise PermissionDenied
@@ -438,9 +422,8 @@ def _access_affiliation(user, pk: int) -> Affiliation:
     return affiliation
 
 
+@signed_in_page
 def affiliation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     person = access.access_person(request.user, pk)
     if not access.can_edit_person(request.user, person):
         raise PermissionDenied
@@ -458,9 +441,8 @@ def affiliation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title, person.get_absolute_url())
 
 
+@signed_in_page
 def affiliation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     affiliation = _access_affiliation(request.user, pk)
     person = affiliation.person
     if not access.can_edit_person(request.user, person):
@@ -483,9 +465,8 @@ def affiliation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def affiliation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     affiliation = _access_affiliation(request.user, pk)
     person = affiliation.person
     if not access.can_edit_person(request.user, person):

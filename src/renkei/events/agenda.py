@@ -24,16 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.accounts.scope import scope_for
+from renkei.core.display import period_text
 from renkei.directory.access import visible_organisations
 from renkei.directory.models import Affiliation
 from renkei.events import access
-from renkei.events.choices import MeetingStatus, RegistrationStatus
+from renkei.events.choices import EventStatus, MeetingStatus, RegistrationStatus
 from renkei.events.models import Event, MarketplaceProfile, Meeting, MeetingRequest, Registration, TimeSlot
 
 # Meetings a participant has been told about: announced (or booked), and later held.
 AGENDA_MEETING = (MeetingStatus.ANNOUNCED, MeetingStatus.HELD)
 SUMMARY_LENGTH = 160
 CALENDAR_PRODUCT = "-//renkei//event agenda//EN"
+SEQUENCE_OFFSET = 1_700_000_000  # seconds since the epoch: keeps SEQUENCE values small
 
 
 # --- who may see an agenda ---------------------------------------------------------------
@@ -129,11 +131,13 @@ def _summary(text: str) -> str:
 
 
 def organisation_names(user, registrations: list[Registration]) -> dict[int, str]:
-    """Registration pk → the organisation shown for it: the person's primary affiliation when the
-    reader may see that organisation, else the organisation a visitor gave on the form."""
+    """Registration pk → the organisation shown for it: the person's primary current affiliation
+    (not one that has ended) when the reader may see that organisation, else the organisation a
+    visitor gave on the form."""
     person_ids = {r.person_id for r in registrations if r.person_id is not None}
     affiliations: dict[int, Affiliation] = {}
-    for affiliation in Affiliation.objects.filter(person_id__in=person_ids).select_related("organisation"):
+    current = Q(end_on__isnull=True) | Q(end_on__gte=timezone.localdate())
+    for affiliation in Affiliation.objects.filter(current, person_id__in=person_ids).select_related("organisation"):
         affiliations.setdefault(affiliation.person_id, affiliation)  # ordering puts the primary first
     visible = set(
         visible_organisations(user)
@@ -268,13 +272,6 @@ def agenda_as_dict(agenda: Agenda) -> dict:
 # --- the PDF -----------------------------------------------------------------------------
 
 
-def _when(event: Event) -> str:
-    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    if start.date() == end.date():
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
-
-
 def agenda_pdf(agenda: Agenda) -> bytes:
     from renkei.events.pdf import render_pdf
 
@@ -294,7 +291,7 @@ def agenda_pdf(agenda: Agenda) -> bytes:
         "agenda",
         {
             **data,
-            "when": _when(agenda.event),
+            "when": period_text(agenda.event.starts_at, agenda.event.ends_at),
             "rows": rows,
             "labels": {
                 "agenda": _("Agenda"),
@@ -360,23 +357,27 @@ def agenda_ics(agenda: Agenda, *, event_url: str = "") -> bytes:
         entry.add("url", event_url)
     if event.description:
         entry.add("description", event.description)
-    if event.status == "cancelled":
+    event_cancelled = event.status == EventStatus.CANCELLED
+    if event_cancelled:
         entry.add("status", "CANCELLED")
     calendar.add_component(entry)
 
     for item in [*agenda.meetings, *agenda.cancelled]:
         names = ", ".join(_person_line(c) for c in item.with_whom)
+        # A cancelled event cancels its meetings too; the event's change is then the entry's
+        # latest, so calendars take the new status (they apply the higher SEQUENCE).
+        changed = max(item.meeting.updated_at, event.updated_at) if event_cancelled else item.meeting.updated_at
         entry = CalendarEvent()
         entry.add("uid", _uid("meeting", item.meeting.request_id, domain))
         entry.add("dtstamp", now)
-        entry.add("last-modified", item.meeting.updated_at)
-        entry.add("sequence", _sequence(item.meeting.updated_at))
+        entry.add("last-modified", changed)
+        entry.add("sequence", _sequence(changed))
         entry.add("dtstart", item.starts_at)
         entry.add("dtend", item.ends_at)
         entry.add("summary", _("Meeting with %(names)s") % {"names": names})
         entry.add("location", f"{_('Table')} {item.table} — {event.venue or event.online_url}")
         entry.add("description", _meeting_description(item))
-        entry.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        entry.add("status", "CANCELLED" if item.cancelled or event_cancelled else "CONFIRMED")
         if event_url:
             entry.add("url", event_url)
         calendar.add_component(entry)
@@ -385,8 +386,9 @@ def agenda_ics(agenda: Agenda, *, event_url: str = "") -> bytes:
 
 
 def _sequence(changed: datetime) -> int:
-    """A SEQUENCE that grows with every change of the record: calendars apply the higher one."""
-    return int(changed.timestamp()) - 1_700_000_000
+    """A SEQUENCE that grows with every change of the record: calendars apply the higher one.
+    Never negative (RFC 5545), also for a record last changed before the offset (November 2023)."""
+    return max(0, int(changed.timestamp()) - SEQUENCE_OFFSET)
 
 
 def _person_line(counterpart: Counterpart) -> str:

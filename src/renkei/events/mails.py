@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.display import period_text
 from renkei.events import checkin
 from renkei.events.choices import (
     EventLanguage,
@@ -116,13 +117,6 @@ def _absolute(path: str) -> str:
     return settings.RENKEI_BASE_URL + path
 
 
-def _when(event) -> str:
-    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    if start.date() == end.date():
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
-
-
 def build_message(mail: RegistrationMail) -> EmailMultiAlternatives:
     registration = mail.registration
     event = registration.event
@@ -132,7 +126,7 @@ def build_message(mail: RegistrationMail) -> EmailMultiAlternatives:
             "name": registration.display_name,
             "event": event,
             "title": event.title,
-            "when": _when(event),
+            "when": period_text(event.starts_at, event.ends_at),
             "event_url": _absolute(event.get_absolute_url()),
             "registration_url": (
                 _absolute(reverse("events:registration_detail", args=[registration.pk]))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from renkei.core.access import signed_in_page
 from renkei.directory.access import visible_organisations
 from renkei.events import access, followups, marketplace, meetings, outcomes
 from renkei.events.choices import EventKind, MeetingRequestStatus, MeetingStatus, SchedulingMode
@@ -28,7 +29,7 @@ from renkei.events.forms import (
 )
 from renkei.events.models import Event, MarketplaceProfile, Meeting, Registration
 from renkei.events.outcome_forms import MeetingOutcomeForm
-from renkei.events.views import _signed_in, _when
+from renkei.events.views import _when
 
 
 def _matching_event(request: HttpRequest, pk: int) -> Event:
@@ -71,9 +72,8 @@ def _organisations(user, registrations: list[Registration]) -> dict[int, str]:
 # --- marketplace ------------------------------------------------------------------------------
 
 
+@signed_in_page
 def marketplace_page(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _marketplace_event(request, pk)
     own = access.own_registration(request.user, event)
     profiles = list(
@@ -106,10 +106,9 @@ def marketplace_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/marketplace.html", context)
 
 
+@signed_in_page
 def marketplace_profile(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant's own profile and availability (two forms on one page)."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _matching_event(request, pk)
     own = access.own_registration(request.user, event)
     if own is None:
@@ -159,9 +158,8 @@ def marketplace_profile(request: HttpRequest, pk: int) -> HttpResponse:
 # --- requests ---------------------------------------------------------------------------------
 
 
+@signed_in_page
 def meeting_request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _matching_event(request, pk)
     own = access.own_registration(request.user, event)
     if own is None:
@@ -196,10 +194,9 @@ def meeting_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/form.html", context)
 
 
+@signed_in_page
 def meeting_requests(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's incoming and outgoing requests, and their meetings."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _matching_event(request, pk)
     own = access.own_registration(request.user, event)
     if own is None:
@@ -222,9 +219,8 @@ def meeting_requests(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def meeting_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     item = access.access_meeting_request(request.user, pk)
     try:
         meetings.do_accept_request(request.user, item)
@@ -235,9 +231,8 @@ def meeting_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:meeting_requests", item.event_id)
 
 
+@signed_in_page
 def meeting_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     item = access.access_meeting_request(request.user, pk)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -260,9 +255,8 @@ def meeting_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def meeting_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     item = access.access_meeting_request(request.user, pk)
     try:
         meetings.do_cancel_request(request.user, item)
@@ -275,10 +269,9 @@ def meeting_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:meeting_requests", item.event_id)
 
 
+@signed_in_page
 def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
     """Self-booking: pick one of the free common slots of an accepted request."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     item = access.access_meeting_request(request.user, pk)
     event = item.event
     form = BookingForm(request.POST or None, event=event)
@@ -329,10 +322,9 @@ def _grid(event: Event) -> tuple[list, list, list[dict]]:
     return slots, tables, rows
 
 
+@signed_in_page
 def event_meetings(request: HttpRequest, pk: int) -> HttpResponse:
     """The organiser's page: requests at a glance, run the scheduler, the grid, announce."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _matching_event(request, pk)
     if not access.can_read_meetings(request.user, event):
         raise PermissionDenied
@@ -378,9 +370,8 @@ def event_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def event_meetings_announce(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _matching_event(request, pk)
     if not access.can_organise_meetings(request.user, event):
         raise PermissionDenied

@@ -14,17 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from renkei.core.access import signed_in_page
 from renkei.events import access, followups, outcomes
 from renkei.events.meeting_views import _error_messages, _matching_event
 from renkei.events.outcome_forms import HELD, FollowUpIntentionForm, MeetingOutcomeForm
-from renkei.events.views import _signed_in, _when
+from renkei.events.views import _when
 
 
 @require_POST
+@signed_in_page
 def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     """Record one meeting as held or a no-show (organisers only)."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     meeting = outcomes.access_meeting(request.user, pk)
     event = meeting.request.event
     if not access.can_organise_meetings(request.user, event):
@@ -45,10 +45,9 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_meetings_url(event.pk)}#outcomes")
 
 
+@signed_in_page
 def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Bulk action: preview (GET) and apply (POST) the outcomes the check-in implies."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _matching_event(request, pk)
     if not access.can_organise_meetings(request.user, event):
         raise PermissionDenied
@@ -88,10 +87,9 @@ def _meetings_url(event_pk: int) -> str:
 
 
 @require_POST
+@signed_in_page
 def meeting_followup(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant says whether they want to follow up a held meeting."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     meeting = outcomes.access_meeting(request.user, pk)
     event = meeting.request.event
     form = FollowUpIntentionForm(request.POST)

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from renkei.accounts.scope import scope_for
+from renkei.core.access import signed_in_page
 from renkei.core.export import csv_response, xlsx_response
 from renkei.events import access, agenda, printouts, report
 from renkei.events.choices import EventKind
 from renkei.events.models import Event
-from renkei.events.views import _signed_in, _when
+from renkei.events.views import _when
 
 
 def _file(content: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
@@ -29,10 +30,9 @@ def _file(content: bytes, content_type: str, filename: str, *, inline: bool = Fa
 # --- the personal agenda ---------------------------------------------------------------------
 
 
+@signed_in_page
 def own_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed-in participant's own agenda for the event."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = access.access_event(request.user, pk)
     registration = agenda.own_live_registration(request.user, event)
     if registration is None:
@@ -40,9 +40,8 @@ def own_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:agenda", registration.pk)
 
 
+@signed_in_page
 def agenda_page(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     registration = agenda.access_agenda(request.user, pk)
     built = agenda.build_agenda(request.user, registration)
     context = {
@@ -55,17 +54,15 @@ def agenda_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/agenda.html", context)
 
 
+@signed_in_page
 def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     registration = agenda.access_agenda(request.user, pk)
     built = agenda.build_agenda(request.user, registration)
     return _file(agenda.agenda_pdf(built), "application/pdf", f"agenda-{built.event.pk}-{registration.pk}.pdf")
 
 
+@signed_in_page
 def agenda_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     registration = agenda.access_agenda(request.user, pk)
     built = agenda.build_agenda(request.user, registration)
     content = agenda.agenda_ics(built, event_url=request.build_absolute_uri(built.event.get_absolute_url()))
@@ -84,10 +81,9 @@ def _printable_event(request: HttpRequest, pk: int) -> Event:
     return event
 
 
+@signed_in_page
 def meeting_grid(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The slot × table grid as PDF, Excel or CSV."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     if fmt not in ("pdf", "xlsx", "csv"):
         raise Http404("No such format")
     event = _printable_event(request, pk)
@@ -101,9 +97,8 @@ def meeting_grid(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return csv_response(name, header, rows)
 
 
+@signed_in_page
 def table_cards(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _printable_event(request, pk)
     grid = printouts.build_grid(request.user, event)
     return _file(printouts.table_cards_pdf(grid), "application/pdf", f"table-cards-{event.pk}.pdf")
@@ -119,9 +114,8 @@ def _reported_event(request: HttpRequest, pk: int) -> Event:
     return event
 
 
+@signed_in_page
 def event_report(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _reported_event(request, pk)
     figures = report.compute_report(event)
     attendance = [("registrations", _("Registrations")), ("confirmed", _("Confirmed")), ("attended", _("Attended"))]
@@ -153,9 +147,8 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/event_report.html", context)
 
 
+@signed_in_page
 def event_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _reported_event(request, pk)
     header, rows = report.report_table(report.compute_report(event))
     return csv_response(f"event-report-{event.pk}", header, rows)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from renkei.accounts.scope import scope_for
 from renkei.accounts.throttle import client_address
-from renkei.core.display import field_rows
+from renkei.core.access import page_access, signed_in_page
+from renkei.core.display import field_rows, period_text
 from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.core.text import normalise_for_search
@@ -30,10 +30,7 @@ from renkei.events.models import Event, Registration, Table, TimeSlot
 
 
 def _when(event: Event) -> str:
-    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    if start.date() == end.date():
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+    return period_text(event.starts_at, event.ends_at)
 
 
 def _status_badge(event: Event) -> str | None:
@@ -69,12 +66,6 @@ class EventListView(RecordListView):
 
 
 event_list = EventListView.as_view()
-
-
-def _signed_in(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
 
 
 def _counts(event: Event) -> dict[str, int]:
@@ -138,11 +129,8 @@ def _save_event(request: HttpRequest, form: EventForm) -> Event | None:
         return None
 
 
+@page_access(allow=access.can_create_events)
 def event_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
-    if not access.can_create_events(request.user):
-        raise PermissionDenied
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         event = _save_event(request, form)
@@ -159,9 +147,8 @@ def _editable_event(request: HttpRequest, pk: int) -> Event:
     return event
 
 
+@signed_in_page
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _editable_event(request, pk)
     form = EventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid() and _save_event(request, form) is not None:
@@ -183,18 +170,16 @@ def _child_form(request: HttpRequest, event: Event, form, save, message, title) 
     return _form_page(request, form, title, event.get_absolute_url())
 
 
+@signed_in_page
 def time_slot_create(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _editable_event(request, pk)
     form = TimeSlotForm(request.POST or None, instance=TimeSlot(event=event))
     title = _("Add a time slot to %(title)s") % {"title": event.title}
     return _child_form(request, event, form, services.do_save_time_slot, _("The time slot was added."), title)
 
 
+@signed_in_page
 def table_create(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = _editable_event(request, pk)
     form = TableForm(request.POST or None, instance=Table(event=event))
     title = _("Add a table to %(title)s") % {"title": event.title}
@@ -256,9 +241,8 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     registration = access.access_registration(request.user, pk)
     if not access.can_cancel_registration(request.user, registration):
         raise PermissionDenied
@@ -296,9 +280,8 @@ def _search_registrations(queryset: QuerySet[Registration], query: str) -> list[
     return found
 
 
+@signed_in_page
 def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = access.access_event(request.user, pk)
     access.check_can_run_check_in(request.user, event)
     if request.method == "POST" and "code" in request.POST:
@@ -342,11 +325,10 @@ def _check_in_code(request: HttpRequest, event: Event, code: str) -> Registratio
     return registration
 
 
+@signed_in_page
 def check_in_code(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The address in a registration's QR code. Staff who open it (a phone camera) see whose
     code it is and check them in with one press; others are sent to sign in or refused."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     event = access.access_event(request.user, pk)
     access.check_can_run_check_in(request.user, event)
     if request.method == "POST":
@@ -366,10 +348,9 @@ def check_in_code(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     return render(request, "events/check_in_code.html", context, status=200 if problem is None else 400)
 
 
+@signed_in_page
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A registration's own page: its status and, once confirmed, the QR code for check-in."""
-    if (refused := _signed_in(request)) is not None:
-        return refused
     registration = access.access_registration(request.user, pk)
     event = registration.event
     show_code = registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at is None

@@ -3,15 +3,14 @@ user's scope before anything is built, measured, drawn or exported."""
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.access import page_access
 from renkei.network import explorer
 from renkei.network.metrics import GRAPH_METRICS
 
@@ -23,17 +22,8 @@ EXPORTS = {
 }
 
 
-def explorer_page(view):
-    """Visitors are sent to sign in; signed-in users without a staff role get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        explorer.check_can_explore_network(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Visitors are sent to sign in; signed-in users without a staff role get 403.
+explorer_page = page_access(check=explorer.check_can_explore_network)
 
 
 def _valid_form(request: HttpRequest) -> explorer.NetworkFilterForm:

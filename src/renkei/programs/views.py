@@ -10,7 +10,6 @@ from typing import Any
 
 import plotly.graph_objects as go
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.scope import scope_for
+from renkei.core.access import page_access, signed_in_page
 from renkei.core.display import field_rows
 from renkei.core.history import KIND_LABELS, Change, HistoryEntry, history_of
 from renkei.core.listing import Column, RecordListView
@@ -336,13 +336,6 @@ def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- forms ------------------------------------------------------------------------------
 
 
-def _signed_in(request: HttpRequest) -> HttpResponse | None:
-    """Visitors are sent to sign in before any form; signed-in users get 403 where refused."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
 def _form_page(request: HttpRequest, form, title, cancel_url: str, delete_url: str | None = None) -> HttpResponse:
     return render(
         request,
@@ -351,11 +344,8 @@ def _form_page(request: HttpRequest, form, title, cancel_url: str, delete_url: s
     )
 
 
+@page_access(allow=access.can_manage_programmes)
 def programme_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
-    if not access.can_manage_programmes(request.user):
-        raise PermissionDenied
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -369,9 +359,8 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Add a programme"), reverse("programs:programme_list"))
 
 
+@signed_in_page
 def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     programme = access.access_programme(request.user, code)
     if not access.can_manage_programmes(request.user):
         raise PermissionDenied
@@ -401,11 +390,8 @@ def _save_cluster(request: HttpRequest, form: ClusterForm) -> Cluster | None:
         return None
 
 
+@page_access(allow=access.can_manage_programmes)
 def cluster_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
-    if not access.can_manage_programmes(request.user):
-        raise PermissionDenied
     initial = {}
     if request.GET.get("programme"):
         initial["programme"] = access.visible_programmes(request.user).filter(code=request.GET["programme"]).first()
@@ -419,9 +405,8 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Add a cluster"), reverse("programs:cluster_list"))
 
 
+@signed_in_page
 def cluster_edit(request: HttpRequest, code: str) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     cluster = access.access_cluster(request.user, code)
     if not access.can_edit_cluster(request.user, cluster):
         raise PermissionDenied
@@ -467,18 +452,16 @@ def _access_child(user, queryset: QuerySet, pk: int):
     return record
 
 
+@signed_in_page
 def membership_create(request: HttpRequest, code: str) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     cluster = _editable_cluster(request, code)
     form = MembershipForm(request.POST or None, instance=Membership(cluster=cluster), user=request.user)
     title = _("Add a member to %(name)s") % {"name": cluster.name}
     return _child_form(request, form, services.do_save_membership, _("The member was added."), title, cluster)
 
 
+@signed_in_page
 def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     membership = _access_child(request.user, access.visible_memberships(request.user), pk)
     form = MembershipForm(request.POST or None, instance=membership, user=request.user)
     title = _("Membership in %(name)s") % {"name": membership.cluster.name}
@@ -494,18 +477,16 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@signed_in_page
 def position_create(request: HttpRequest, code: str) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     cluster = _editable_cluster(request, code)
     form = HQPositionForm(request.POST or None, instance=HQPosition(cluster=cluster), user=request.user)
     title = _("Add an HQ position to %(name)s") % {"name": cluster.name}
     return _child_form(request, form, services.do_save_position, _("The position was added."), title, cluster)
 
 
+@signed_in_page
 def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     position = _access_child(request.user, access.visible_positions(request.user), pk)
     form = HQPositionForm(request.POST or None, instance=position, user=request.user)
     title = _("HQ position in %(name)s") % {"name": position.cluster.name}
@@ -515,18 +496,16 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@signed_in_page
 def budget_create(request: HttpRequest, code: str) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     cluster = _editable_cluster(request, code)
     form = BudgetForm(request.POST or None, instance=Budget(cluster=cluster))
     title = _("Add a budget to %(name)s") % {"name": cluster.name}
     return _child_form(request, form, services.do_save_budget, _("The budget was added."), title, cluster)
 
 
+@signed_in_page
 def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     budget = _access_child(request.user, access.visible_budgets(request.user), pk)
     form = BudgetForm(request.POST or None, instance=budget)
     title = _("Budget of %(name)s") % {"name": budget.cluster.name}
@@ -537,8 +516,6 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _delete(request: HttpRequest, queryset: QuerySet, pk: int, delete, message) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     record = _access_child(request.user, queryset, pk)
     delete(request.user, record)
     messages.success(request, message)
@@ -546,18 +523,21 @@ def _delete(request: HttpRequest, queryset: QuerySet, pk: int, delete, message) 
 
 
 @require_POST
+@signed_in_page
 def membership_delete(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = access.visible_memberships(request.user)
     return _delete(request, queryset, pk, services.do_delete_membership, _("The membership was removed."))
 
 
 @require_POST
+@signed_in_page
 def position_delete(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = access.visible_positions(request.user)
     return _delete(request, queryset, pk, services.do_delete_position, _("The position was removed."))
 
 
 @require_POST
+@signed_in_page
 def budget_delete(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = access.visible_budgets(request.user)
     return _delete(request, queryset, pk, services.do_delete_budget, _("The budget was removed."))

@@ -101,6 +101,10 @@ class SolveStats:
     bound: int
     wall_seconds: float
     variables: int = 0
+    # Which LP relaxation was solved for a bound and a starting schedule: "simplex" (GLOP),
+    # "first-order" (PDLP, when the simplex ran out of time) or "" (none: the greedy schedule was
+    # already optimal, no time was left, or the "table" formulation, which skips the LP step).
+    relaxation: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,6 +231,8 @@ class _Search:
     bound: int
     deadline: float
     reserve: float = 0.0  # seconds kept back from the simplex LP for a fallback
+    simplex_limit: float | None = None  # at most this many seconds for the simplex LP
+    relaxation: str = ""  # which LP was solved (SolveStats.relaxation)
     solved: bool = False  # a solver produced a schedule (or proved the greedy one optimal)
     proven: bool = False
     variables: int = 0
@@ -264,12 +266,16 @@ def compute_schedule(
     seed: int = 0,
     workers: int = 1,
     formulation: Formulation = "slot",
+    simplex_time_limit: float | None = None,
 ) -> Schedule:
     """Schedule as many meetings as possible, weighted by priority (LP relaxation + CP-SAT).
 
     ``time_limit`` is in seconds of wall time for the whole solve; when it is reached the best
     schedule found so far is returned with ``stats.status == "feasible"`` and the proven
     ``stats.bound``. ``workers`` > 1 lets CP-SAT search in parallel (no longer reproducible).
+    ``simplex_time_limit`` caps the seconds of the simplex LP (by default it may use the time
+    left less the reserve for the first-order LP); when the simplex cannot finish within it, the
+    first-order LP gives the bound and the rounded schedule (``stats.relaxation``).
     """
     started = time.perf_counter()
     cancelled = dropped_fixed(instance)
@@ -284,6 +290,7 @@ def compute_schedule(
         # The solver steps stop a little early, so seating and reasons fit in the time limit too.
         deadline=started + max(0.01, float(time_limit)) * (1 - FINISH_SHARE),
         reserve=min(LP_RESERVE_SECONDS, LP_RESERVE_SHARE * max(0.01, float(time_limit))),
+        simplex_limit=None if simplex_time_limit is None else float(simplex_time_limit),
         variables=len(model.options),
     )
     settings = {"seed": int(seed), "workers": max(1, int(workers))}
@@ -312,6 +319,7 @@ def compute_schedule(
         bound=max(search.bound, objective),
         wall_seconds=time.perf_counter() - started,
         variables=search.variables,
+        relaxation=search.relaxation,
     )
     return _finish(prepared, search.board, stats, cancelled)
 
@@ -319,16 +327,21 @@ def compute_schedule(
 def _guided_by_relaxation(search: _Search, settings: dict[str, int]) -> None:
     """Steps 2 and 3: the LP bound, the LP rounded, and CP-SAT over the LP's fractional options."""
     model = search.model
-    relaxation = solve_relaxation(model, search.left() - search.reserve)
+    simplex_seconds = search.left() - search.reserve
+    if search.simplex_limit is not None:
+        simplex_seconds = min(simplex_seconds, search.simplex_limit)
+    relaxation = solve_relaxation(model, simplex_seconds)
     if relaxation is None:
         # Simplex too slow for the time limit (a big event on a busy machine): the first-order
         # LP still gives the bound and a rounded schedule in the time kept in reserve.
         fallback = solve_relaxation(model, search.left(), vertex=False)
         if fallback is not None:
+            search.relaxation = "first-order"
             search.bound = min(search.bound, integral_bound(fallback.bound))
             search.offer_board(_round(search.prepared, model, fallback.values, range(len(model.options))))
             search.proven = search.reaches_bound()
         return
+    search.relaxation = "simplex"
     search.bound = min(search.bound, integral_bound(relaxation.bound))
     # Announced meetings that may move are never fixed, and may always stay where they are:
     # the LP ignores that tie-break.

@@ -5,7 +5,6 @@
 (function () {
   "use strict";
   var DEBOUNCE_MS = 250;
-  var OFFICIAL_FIELDS = ["corporate_number", "name_ja", "postal_code", "address"];
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] == null ? "" : values[key]; });
@@ -18,6 +17,9 @@
     var listbox = box.querySelector("[role=listbox]");
     var status = box.querySelector(".lookup-status");
     var form = input.form;
+    // The fields a pick fills, and those it overwrites even with a blank: the form's own lists.
+    var filledFields = (box.dataset.filledFields || "").split(" ").filter(Boolean);
+    var officialFields = (box.dataset.officialFields || "").split(" ").filter(Boolean);
     var results = [];
     var active = -1;
     var timer = null;
@@ -73,7 +75,8 @@
     }
 
     function search() {
-      var text = input.value.trim();
+      // NFKC, as on the server: a number typed in full-width digits (an IME's default) is found too.
+      var text = input.value.normalize("NFKC").trim();
       if (controller) controller.abort();
       if (!text) { results = []; close(); say(""); return; }
       controller = new AbortController();
@@ -120,9 +123,9 @@
       var result = results[index];
       if (!result) return;
       var values = result.form || {};
-      ["corporate_number", "name_ja", "name_en", "name_kana", "postal_code", "address"].forEach(function (name) {
+      filledFields.forEach(function (name) {
         // The register often has no English or kana name: keep what the user typed then.
-        if (values[name] || OFFICIAL_FIELDS.indexOf(name) >= 0) setField(name, values[name]);
+        if (values[name] || officialFields.indexOf(name) >= 0) setField(name, values[name]);
       });
       input.value = "";
       results = [];
@@ -143,6 +146,9 @@
       timer = setTimeout(search, DEBOUNCE_MS);
     });
     input.addEventListener("keydown", function (event) {
+      // While an IME composes (Japanese input), Enter confirms the conversion and the arrow keys
+      // choose among its candidates: they are the IME's, not the listbox's.
+      if (event.isComposing || event.keyCode === 229) return;
       var count = results.length;
       if (event.key === "ArrowDown") {
         event.preventDefault();

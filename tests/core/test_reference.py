@@ -1,8 +1,10 @@
-"""The reference data every installation loads: bureau regions, prefectures, municipalities,
-JSIC Rev.13 and technology fields, from the CSV files shipped in renkei/core/data."""
+"""The reference data every installation loads: bureau regions, prefectures, every municipality
+and designated-city ward, JSIC Rev.12 and Rev.13 and technology fields, from the CSV files
+shipped in renkei/core/data."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import shutil
 
@@ -63,13 +65,15 @@ def test_bureau_assignments_agree_with_the_demo_programmes(loaded):
     assert dict(Prefecture.objects.values_list("code", "region__code")) == programmes.PREFECTURE_BUREAU
 
 
-def test_it_loads_the_20_jsic_divisions_and_99_major_groups_under_them(loaded):
-    divisions = IndustryClass.objects.filter(level=IndustryClass.Level.DIVISION)
-    groups = IndustryClass.objects.filter(level=IndustryClass.Level.MAJOR_GROUP)
+@pytest.mark.parametrize("revision", ["12", "13"])
+def test_it_loads_the_20_jsic_divisions_and_99_major_groups_under_them(loaded, revision):
+    divisions = IndustryClass.objects.filter(revision=revision, level=IndustryClass.Level.DIVISION)
+    groups = IndustryClass.objects.filter(revision=revision, level=IndustryClass.Level.MAJOR_GROUP)
     assert list(divisions.values_list("code", flat=True)) == list("ABCDEFGHIJKLMNOPQRST")
     assert list(groups.values_list("code", flat=True)) == [f"{n:02d}" for n in range(1, 100)]
-    assert loaded.industries == 119
+    assert loaded.industries == 119 and loaded.older_industries == (("12", 119),)
     assert not groups.filter(parent__isnull=True).exists()
+    assert not groups.exclude(parent__revision=revision).exists()
     assert not groups.exclude(parent__level=IndustryClass.Level.DIVISION).exists()
     assert groups.get(code="28").parent.code == "E"  # electronic parts are manufacturing
     assert groups.get(code="39").name_ja == "情報サービス業"
@@ -115,6 +119,49 @@ def test_every_field_the_demo_uses_is_a_technology_field(loaded):
     assert {"life-science", "it", "environment", "nanotech-materials", "energy", "manufacturing"} <= codes
 
 
+def test_it_loads_every_municipality_ward_and_special_ward_of_japan(loaded):
+    kinds = Municipality.Kind
+    counts = {kind: Municipality.objects.filter(kind=kind).count() for kind in kinds.values}
+    # 1,741 municipalities (792 cities, 743 towns, 183 villages, 23 special wards), the 175 wards
+    # of designated cities before 2024 and the three wards Hamamatsu has had since.
+    assert counts == {"city": 792, "town": 743, "village": 183, "special_ward": 23, "ward": 178}
+    assert loaded.municipalities == 1919
+    chuo = Municipality.objects.get(code="011011")
+    assert (chuo.name_ja, chuo.name_en, chuo.name_kana) == ("札幌市中央区", "Sapporo Chuo-ku", "サッポロシチュウオウク")
+    assert chuo.parent.code == "011002" and chuo.parent.kind == kinds.CITY
+    assert Municipality.objects.get(code="011002").wards.count() == 10
+    assert Municipality.objects.get(code="131016").kind == kinds.SPECIAL_WARD
+    assert not Municipality.objects.filter(kind=kinds.WARD, parent__isnull=True).exists()
+    assert not Municipality.objects.exclude(kind=kinds.WARD).filter(parent__isnull=False).exists()
+    assert all(m.name_ja and m.name_en and m.name_kana for m in Municipality.objects.all())
+
+
+def test_hamamatsus_reorganised_wards_keep_their_old_codes_with_an_end_date(loaded):
+    wards = Municipality.objects.filter(parent_id="221309")
+    old = wards.filter(valid_until=datetime.date(2023, 12, 31))
+    new = wards.filter(valid_from=datetime.date(2024, 1, 1), valid_until__isnull=True)
+    assert sorted(old.values_list("code", flat=True)) == [
+        "221317", "221325", "221333", "221341", "221350", "221368", "221376",
+    ]  # fmt: skip
+    assert dict(new.values_list("code", "name_ja")) == {
+        "221384": "浜松市中央区", "221392": "浜松市浜名区", "221406": "浜松市天竜区",
+    }  # fmt: skip
+
+
+def test_an_older_list_is_brought_up_to_date_without_breaking_what_points_at_it(loaded):
+    sapporo = Municipality.objects.get(code="011002")
+    Municipality.objects.filter(code="011011").update(name_ja="旧名", kind="", parent=None)
+    Municipality.objects.filter(kind=Municipality.Kind.WARD).exclude(code="011011").delete()
+    kept = Municipality.objects.create(code="019992", prefecture_id="01", name_ja="利用者が加えた町")
+
+    load_reference()
+
+    chuo = Municipality.objects.get(code="011011")
+    assert (chuo.name_ja, chuo.kind, chuo.parent) == ("札幌市中央区", Municipality.Kind.WARD, sapporo)
+    assert Municipality.objects.filter(kind=Municipality.Kind.WARD).count() == 178
+    assert Municipality.objects.filter(pk=kept.pk).exists()  # never deleted
+
+
 def test_loading_twice_changes_nothing(loaded):
     before = snapshot()
     again = load_reference()
@@ -126,7 +173,8 @@ def test_the_command_reports_what_it_loaded(db):
     out = io.StringIO()
     call_command("load_reference", stdout=out)
     assert "47 prefectures" in out.getvalue()
-    assert "119 JSIC Rev.13 classes" in out.getvalue()
+    assert "119 JSIC Rev.13 classes, 119 JSIC Rev.12 classes" in out.getvalue()
+    assert "1919 municipalities" in out.getvalue()
 
 
 @pytest.fixture
@@ -164,6 +212,17 @@ def test_a_prefecture_in_an_unknown_region_is_refused_by_the_command(db, data_co
     assert "prefectures.csv, line 16, field 'region'" in str(error.value)
     assert "nothing was changed" in str(error.value)
     assert Prefecture.objects.count() == 0
+
+
+def test_a_ward_whose_city_is_not_listed_is_refused(db, data_copy):
+    _replace(
+        data_copy / "municipalities.csv",
+        "011011,札幌市中央区,Sapporo Chuo-ku,サッポロシチュウオウク,ward,011002",
+        "011011,札幌市中央区,Sapporo Chuo-ku,サッポロシチュウオウク,ward,012025",
+    )
+    with pytest.raises(ReferenceDataError, match=r"municipalities.csv, line \d+, field 'parent_code'"):
+        load_reference()
+    assert Municipality.objects.count() == 0
 
 
 def test_a_major_group_whose_division_is_missing_is_refused(db, data_copy):

@@ -4,14 +4,18 @@ column, the file replacing the figures of its areas, re-imports unchanged; and t
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
-from renkei.core.models import IndustryClass, Municipality
+from renkei.core.models import IndustryClass
 from renkei.core.reference import load_reference
 from renkei.imports.choices import ImportSource, ImportStatus, StatisticsMeasure, StatisticsSurvey
 from renkei.imports.estat import EstatSource, Layout, _area
@@ -32,10 +36,8 @@ HACHIOJI = "132012"
 
 @pytest.fixture
 def reference(cast):
+    # The reference list holds every municipality and the wards of designated cities.
     load_reference()
-    # The reference list keys designated cities; an installation may add their wards.
-    Municipality.objects.create(code="221384", prefecture_id="22", name_ja="浜松市中央区")
-    Municipality.objects.create(code="011029", prefecture_id="01", name_ja="札幌市北区")
 
 
 def run_import(path) -> ImportRun:
@@ -89,11 +91,100 @@ def test_a_new_table_replaces_the_figures_of_its_areas(reference, tmp_path):
 
     run = run_import(newer)
 
-    assert (run.updated, run.unchanged) == (1, 1)
+    assert (run.updated, run.unchanged, run.deleted) == (1, 1, 1)
     stored = figures()
     assert stored[(HACHIOJI, "E", StatisticsMeasure.ESTABLISHMENTS)] == (1300, False, "")
     assert (HACHIOJI, "26", StatisticsMeasure.ESTABLISHMENTS) not in stored
     assert ("011029", "39", StatisticsMeasure.EMPLOYEES) in stored
+
+
+def test_the_deleted_figures_are_counted_on_the_report_page_the_command_and_the_api(
+    reference, tmp_path, cast, api, client_for, settings
+):
+    run_import(SAMPLE)
+    newer = write(tmp_path, HEADER, LINES[1])  # Hachioji keeps one of its three figures
+    out = io.StringIO()
+
+    call_command("import", "estat", str(newer), "--no-progress", stdout=out)
+
+    run = ImportRun.objects.latest("pk")
+    assert (run.unchanged, run.deleted) == (1, 2)
+    assert RegionalIndustryStatistic.objects.filter(municipality_id=HACHIOJI).count() == 1
+    assert re.search(r"deleted \(replaced by the file\)\s*│\s*2\b", out.getvalue())
+    assert api(cast.national).get(f"/api/import-runs/{run.pk}/").json()["deleted"] == 2
+    with translation.override("en"):
+        page = client_for(cast.national).get(run.get_absolute_url())
+    assert re.search(r"<dt>Deleted \(replaced by the file\)</dt><dd>2</dd>", page.content.decode())
+
+
+def test_ward_rows_of_designated_cities_are_stored_against_the_ward(reference, tmp_path):
+    rows = [
+        "100,事業所数,E,製造業,01100,札幌市,2021000000,2021年,事業所,5000,",
+        "100,事業所数,E,製造業,01101,札幌市中央区,2021000000,2021年,事業所,800,",
+        "100,事業所数,E,製造業,14131,川崎市川崎区,2021000000,2021年,事業所,300,",
+        "100,事業所数,E,製造業,22131,浜松市中区,2016000000,2016年,事業所,700,",
+    ]
+
+    run = run_import(write(tmp_path, HEADER, *rows))
+
+    assert (run.created, run.rejected) == (4, 0)
+    stored = {s.municipality_id: s for s in RegionalIndustryStatistic.objects.select_related("municipality")}
+    assert set(stored) == {"011002", "011011", "141313", "221317"}
+    assert stored["011011"].municipality.parent_id == "011002"
+    assert stored["221317"].municipality.valid_until is not None  # an abolished ward keeps its figures
+
+
+def test_tables_of_2009_and_2012_use_jsic_rev12_and_later_ones_rev13(reference, tmp_path):
+    rows = [
+        "100,事業所数,E26,生産用機械器具製造業,13201,八王子市,2012000000,2012年,事業所,90,",
+        "100,事業所数,E,製造業,13201,八王子市,2009000000,2009年,事業所,1500,",
+        LINES[3],
+    ]
+
+    run = run_import(write(tmp_path, HEADER, *rows))
+
+    assert (run.created, run.rejected) == (3, 0)
+    revisions = {
+        (s.year, s.industry.code): (s.industry.revision, s.survey)
+        for s in RegionalIndustryStatistic.objects.select_related("industry")
+    }
+    assert revisions == {
+        (2012, "26"): ("12", StatisticsSurvey.ECONOMIC_CENSUS_ACTIVITY),
+        (2009, "E"): ("12", StatisticsSurvey.ECONOMIC_CENSUS_BASIC),
+        (2021, "26"): ("13", StatisticsSurvey.ECONOMIC_CENSUS_ACTIVITY),
+    }
+
+
+def test_a_header_naming_the_classification_revision_is_followed(reference, tmp_path):
+    header = HEADER.replace("cat01_code", "産業分類(平成19年11月改定) コード")
+    row = "100,事業所数,E26,生産用機械器具製造業,13201,八王子市,2012000000,2012年,事業所,90,"
+
+    run_import(write(tmp_path, header, row))
+
+    assert RegionalIndustryStatistic.objects.get().industry.revision == "12"
+    assert Layout(header.split(",")).jsic_revision == "12"
+    assert Layout(HEADER.split(",")).jsic_revision == ""
+    assert Layout(HEADER.replace("cat01_code", "産業分類(平成25年10月改定) コード").split(",")).jsic_revision == "13"
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (HEADER, "100,事業所数,E26,生産用機械器具製造業,13201,八王子市,2024000000,2024年,事業所,90,"),
+        (
+            HEADER.replace("cat01_code", "産業分類(令和5年7月改定) コード"),
+            "100,事業所数,E26,生産用機械器具製造業,13201,八王子市,2021000000,2021年,事業所,90,",
+        ),
+    ],
+)
+def test_a_table_in_jsic_rev14_is_rejected_naming_the_revision(reference, tmp_path, header, row):
+    run = run_import(write(tmp_path, header, row))
+
+    rejection = run.rejections.get()
+    assert rejection.line_number == 2 and "JSIC Rev.14" in rejection.reason
+    assert "loaded: Rev.12, Rev.13" in rejection.reason
+    assert not RegionalIndustryStatistic.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -207,12 +298,25 @@ def test_staff_list_the_statistics_with_filters(reference, cast, api):
     assert client.get(LIST_URL, {"year": "abc"}).status_code == 400
 
 
-@pytest.mark.parametrize(("role", "count"), [("participant", 0), ("coordinator_a", 5), ("hq_b", 5), ("admin", 5)])
-def test_only_staff_roles_see_the_statistics(reference, cast, api, role, count):
+@pytest.mark.parametrize("role", ["coordinator_a", "hq_b", "national", "admin"])
+def test_staff_roles_see_every_statistic(reference, cast, api, role):
     run_import(SAMPLE)
+    figure = RegionalIndustryStatistic.objects.first()
 
-    assert api(cast.users()[role]).get(LIST_URL).json()["count"] == count
-    assert api(None).get(LIST_URL).status_code == 401
+    client = api(cast.users()[role])
+    assert client.get(LIST_URL).json()["count"] == 5
+    assert client.get(f"{LIST_URL}{figure.pk}/").status_code == 200
+
+
+def test_other_signed_in_users_are_refused_with_403_and_visitors_with_401(reference, cast, api):
+    run_import(SAMPLE)
+    figure = RegionalIndustryStatistic.objects.first()
+
+    for url in (LIST_URL, f"{LIST_URL}{figure.pk}/"):
+        refused = api(cast.participant).get(url)
+        assert refused.status_code == 403, url
+        assert refused.json()["detail"]
+        assert api(None).get(url).status_code == 401, url
 
 
 def test_the_list_makes_the_same_number_of_queries_for_any_number_of_rows(reference, cast, api, tmp_path):

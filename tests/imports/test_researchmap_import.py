@@ -119,7 +119,7 @@ def test_re_importing_does_not_queue_the_same_link_twice(cast):
 
 @pytest.mark.parametrize("layout", ["array", "items", "jsonl", "zip"])
 def test_the_accepted_layouts(cast, tmp_path, layout):
-    second = profile(permalink="kakuu_jiro", identifiers={})
+    second = profile(permalink="kakuu_jiro", identifiers={}, given_name={"ja": "次郎", "en": "Jiro"})
     if layout == "array":
         path = tmp_path / "r.json"
         path.write_text(json.dumps([PROFILE, second], ensure_ascii=False, indent=1), encoding="utf-8")

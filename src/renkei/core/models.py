@@ -82,7 +82,18 @@ class Prefecture(BilingualNameMixin, models.Model):
 
 
 class Municipality(BilingualNameMixin, models.Model):
-    """A city, ward, town or village (市区町村), keyed by the 6-digit local government code."""
+    """A city, ward, town or village (市区町村), keyed by the 6-digit local government code.
+
+    The wards of designated cities (行政区, e.g. 札幌市中央区) are rows of their own with the city
+    as `parent`: statistics are published per ward. A code that was abolished (a merger, a
+    reorganisation of wards) keeps its row with `valid_until` set, so old figures still point at it."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City (市)")
+        SPECIAL_WARD = "special_ward", _("Special ward of Tokyo (特別区)")
+        WARD = "ward", _("Ward of a designated city (行政区)")
+        TOWN = "town", _("Town (町)")
+        VILLAGE = "village", _("Village (村)")
 
     code = models.CharField(
         _("local government code"), max_length=6, primary_key=True, validators=[validate_local_government_code]
@@ -93,6 +104,16 @@ class Municipality(BilingualNameMixin, models.Model):
     name_ja = models.CharField(_("name (Japanese)"), max_length=64)
     name_en = models.CharField(_("name (English)"), max_length=64, blank=True)
     name_kana = models.CharField(_("name (kana)"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wards",
+        verbose_name=_("designated city"),
+        help_text=_("For a ward of a designated city: the city."),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 

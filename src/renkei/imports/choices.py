@@ -74,6 +74,9 @@ class LinkKind(models.TextChoices):
     GRANT_INSTITUTION = "grant_institution", _("Grant project's institution → organisation")
     GRANT_MEMBER = "grant_member", _("Grant project member → person")
     PATENT_APPLICANT = "patent_applicant", _("Patent applicant → organisation")
+    # A researchmap profile whose name matches people without a researcher number or ID that
+    # says so: confirming links it to the chosen person, rejecting creates a new person.
+    RESEARCHER_PROFILE = "researcher_profile", _("researchmap profile → person")
 
 
 class PatentRightKind(models.TextChoices):

@@ -8,18 +8,23 @@ are found by name and title or note rows before the header are passed over).
 - The measure is told by the 表章項目 name (事業所数 → establishments, 従業者数 → employees);
   other measures (売上金額, …) are skipped.
 - The area code has 5 digits without the check digit; the check digit is added to find the
-  reference municipality (`core.Municipality`, 6 digits). National (00000) and prefecture
-  (pp000) rows are skipped; a municipality not in the reference table is rejected.
+  reference municipality (`core.Municipality`, 6 digits: every city, town, village, special ward
+  and ward of a designated city, 札幌市中央区 01101 included). National (00000) and prefecture
+  (pp000) rows are skipped; a code not in the reference table is rejected.
 - The industry code is a JSIC division letter (E) or a major group, with or without its letter
   (E26, 26); all-industry totals are skipped; 3- and 4-digit groups are rejected (the reference
   table holds divisions and major groups).
 - The year comes from time_code; it also tells the survey (activity survey 2012, 2016, 2021;
-  basic survey 2009, 2014, 2019) and the JSIC revision (Rev.12 before 2013, Rev.13 after).
+  basic survey 2009, 2014, 2019, 2024) and the JSIC revision (Rev.12 before 2013, Rev.13 after,
+  Rev.14 from 2024). A header that names the classification's revision (産業分類(平成19年改定),
+  …(平成25年改定), …(令和5年改定)) is followed instead. A revision the reference table does not
+  hold (Rev.14 for now) rejects the row saying so.
 - A value that is a symbol (X secret, - none, … not available) is stored as no value with
   `suppressed` set and the symbol kept.
 
-Once the whole file has been read, the figures of each survey, year and municipality it holds
-that it no longer lists are deleted: the file replaces them.
+Once the whole file has been read and its batches committed, the figures of each survey, year
+and municipality it holds that it no longer lists are deleted (the file replaces them) and
+counted in the run's `deleted`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import BinaryIO
 
 from django.db import transaction
@@ -77,6 +83,14 @@ CENSUS_YEARS: dict[int, tuple[str, str]] = {
     2016: (StatisticsSurvey.ECONOMIC_CENSUS_ACTIVITY, "13"),
     2019: (StatisticsSurvey.ECONOMIC_CENSUS_BASIC, "13"),
     2021: (StatisticsSurvey.ECONOMIC_CENSUS_ACTIVITY, "13"),
+    2024: (StatisticsSurvey.ECONOMIC_CENSUS_BASIC, "14"),
+}
+# How a header names a JSIC revision: the year of its notice (平成19年 = 2007, 平成25年 = 2013,
+# 令和5年 = 2023) or its number (第12回改定).
+REVISION_MARKS: dict[str, tuple[str, ...]] = {
+    "12": ("平成19年", "2007年", "第12回", "REV.12"),
+    "13": ("平成25年", "2013年", "第13回", "REV.13"),
+    "14": ("令和5年", "2023年", "第14回", "REV.14"),
 }
 SYMBOLS = {"X", "x", "χ", "-", "−", "‐", "―", "—", "…", "...", "***", "*", ""}
 TOTAL_CODES = {"AS", "AR", "A-S", "A-R", "A~S", "A~R", "A〜S", "A〜R", "00", "000", "0000", "TOTAL", "ALL"}
@@ -127,6 +141,18 @@ class Layout(ColumnLayout):
                 return index
         return None
 
+    @cached_property
+    def jsic_revision(self) -> str:
+        """The JSIC revision the industry columns' headers name, or "" when they name none."""
+        for name in ("industry_code", "industry_name"):
+            if name not in self.columns:
+                continue
+            text = unicodedata.normalize("NFKC", self.header(name)).upper().replace(" ", "")
+            for revision, marks in REVISION_MARKS.items():
+                if any(mark in text for mark in marks):
+                    return revision
+        return ""
+
     @property
     def complete(self) -> bool:
         return all(name in self.columns for name in REQUIRED) and (
@@ -155,7 +181,7 @@ def _year(layout: Layout, cells: list[str]) -> tuple[int, str, str]:
         years = ", ".join(str(y) for y in CENSUS_YEARS)
         raise RowError(layout.header("time_code"), f"{year} is not a year of the Economic Census ({years})")
     survey, revision = CENSUS_YEARS[year]
-    return year, survey, revision
+    return year, survey, layout.jsic_revision or revision
 
 
 def _area(layout: Layout, cells: list[str]) -> str | None:
@@ -287,15 +313,23 @@ class EstatSource:
     def __init__(self) -> None:
         self._municipalities: set[str] | None = None
         self._industries: dict[tuple[str, str], tuple[int, str]] | None = None
+        self._listed: dict[tuple[str, int, str], set[tuple[str, str, str]]] = defaultdict(set)
 
     def parse(self, stream: BinaryIO, state: ParseState) -> Iterator[Outcome]:
-        listed: dict[tuple[str, int, str], set[tuple[str, str, str]]] = defaultdict(set)
         for outcome in parse_statistics_rows(stream, state):
             if isinstance(outcome, ParsedRecord):
-                listed[outcome.data.area].add(outcome.data.figure_key)
+                self._listed[outcome.data.area].add(outcome.data.figure_key)
             yield outcome
-        # The whole file has been read: what it lists for each of its areas is complete.
-        remove_unlisted_figures(listed)
+
+    def finish(self, context: WriteContext) -> None:
+        """The whole file is read and written: what it lists for each of its areas is complete.
+        Delete the figures it no longer lists and count them on the run, in one transaction."""
+        run = context.run
+        with transaction.atomic():
+            deleted = remove_unlisted_figures(self._listed)
+            if deleted:
+                run.deleted += deleted
+                run.save(update_fields=["deleted"])
 
     def write(self, record: ParsedRecord, context: WriteContext) -> str:
         figure: Figure = record.data
@@ -352,6 +386,13 @@ class EstatSource:
                 )
             }
         found = self._industries.get((figure.jsic_revision, figure.industry_code))
+        if found is None and not any(revision == figure.jsic_revision for revision, _code in self._industries):
+            loaded = ", ".join(f"Rev.{r}" for r in sorted({revision for revision, _code in self._industries}))
+            raise RowError(
+                figure.industry_column,
+                f"the table uses JSIC Rev.{figure.jsic_revision} ({figure.year}), which the reference table does "
+                f"not hold (loaded: {loaded or 'none'}); the figures cannot be stored against its codes",
+            )
         if found is None:
             raise RowError(
                 figure.industry_column,

@@ -5,7 +5,8 @@ A match is **certain** when a corporate number (or an e-Rad researcher number) i
 exactly one record has the same name *and* a confirming address, prefecture or affiliation, or
 when a reviewer already confirmed that this published name means that organisation. A name
 alone, or several records with the name, give **candidates** with scores; the importer puts them
-in the review queue (`queue_review`), where staff confirm one or reject them all.
+in the review queue (`queue_review`), where staff confirm one or reject them all. A researchmap
+profile is never merged into a person on its name alone (`PersonIndex.match_profile`).
 
 The indexes are built once per import run from the records the importing user may see (every
 record for an operator on the command line), so a link never points at another cluster's
@@ -34,6 +35,7 @@ SCORE_NAME_AND_ADDRESS = 0.9
 SCORE_NAME = 0.7
 SCORE_NAME_AMONG_SEVERAL = 0.6
 SCORE_SIMILAR_NAME = 0.4
+SCORE_OTHER_PROFILE = 0.4
 MIN_SIMILAR_KEY = 3
 
 _ENGLISH_FORMS = re.compile(
@@ -262,6 +264,47 @@ class PersonIndex:
         return Match(
             candidates=[Candidate(person_id=pk, score=score, reason="same name") for pk in same[:MAX_CANDIDATES]]
         )
+
+    def match_profile(
+        self, name: str, *, researchmap_id: str, researcher_numbers: list[str], organisation_ids: set[int]
+    ) -> Match:
+        """Candidates for a researchmap profile that matched nobody by its researchmap ID or
+        researcher number: the people of the same name, each with why it may (not) be them.
+
+        A person whose researcher numbers are all other than the profile's is someone else and
+        is left out; the others are scored: the same name and an affiliation with one of
+        ORGANISATION_IDS (the profile's organisations) 0.9, the same name 0.7 (0.6 among
+        several), the same name but another researchmap profile 0.4 (a permalink can change)."""
+        same = self.by_key.get(person_key(name), [])
+        if not same:
+            return Match()
+        rows = Person.objects.filter(pk__in=same).values_list("pk", "researchmap_id")
+        profile_ids = dict(rows)
+        numbers: dict[int, set[str]] = defaultdict(set)
+        for person_id, code in ResearcherIdentifier.objects.filter(person_id__in=same).values_list(
+            "person_id", "erad_code"
+        ):
+            numbers[person_id].add(code)
+        shared: dict[int, str] = {}
+        if organisation_ids:
+            for person_id, organisation in Affiliation.objects.filter(
+                person_id__in=same, organisation_id__in=organisation_ids
+            ).values_list("person_id", "organisation__name_ja"):
+                shared.setdefault(person_id, organisation)
+        plain = SCORE_NAME if len(same) == 1 else SCORE_NAME_AMONG_SEVERAL
+        candidates = []
+        for pk in same:
+            if researcher_numbers and numbers[pk] and not numbers[pk] & set(researcher_numbers):
+                continue  # another researcher number: another researcher
+            if profile_ids.get(pk) and profile_ids[pk] != researchmap_id:
+                score, reason = SCORE_OTHER_PROFILE, f"same name, but another researchmap profile ({profile_ids[pk]})"
+            elif pk in shared:
+                score, reason = SCORE_NAME_AND_ADDRESS, f"same name and affiliation ({shared[pk]})"
+            else:
+                score, reason = plain, "same name"
+            candidates.append(Candidate(person_id=pk, score=score, reason=reason[:200]))
+        candidates.sort(key=lambda c: -c.score)
+        return Match(candidates=candidates[:MAX_CANDIDATES])
 
 
 def queue_review(

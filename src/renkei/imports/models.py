@@ -122,9 +122,18 @@ class ImportRun(models.Model):
     updated = models.PositiveBigIntegerField(_("updated"), default=0)
     unchanged = models.PositiveBigIntegerField(_("unchanged"), default=0)
     skipped = models.PositiveBigIntegerField(
-        _("skipped"), default=0, help_text=_("Past-history rows and rows superseded later in the same batch.")
+        _("skipped"),
+        default=0,
+        help_text=_(
+            "Past-history rows, rows superseded later in the same batch, and records left waiting in the review queue."
+        ),
     )
     rejected = models.PositiveBigIntegerField(_("rejected"), default=0)
+    deleted = models.PositiveBigIntegerField(
+        _("deleted"),
+        default=0,
+        help_text=_("Stored records the file replaced and no longer lists (e-Stat figures of its areas)."),
+    )
     batches_committed = models.PositiveIntegerField(_("batches committed"), default=0)
     host = models.CharField(_("host"), max_length=255, blank=True)
     pid = models.PositiveIntegerField(_("process ID"), null=True, blank=True)
@@ -343,9 +352,11 @@ class ReviewItem(models.Model):
     several candidates), waiting for staff to confirm one candidate or reject them all.
 
     The subject is the record the link starts from: a person (affiliation), a grant project
-    (institution), a grant member (person) or a patent applicant (organisation). `key` makes the
-    item unique per subject and published name, so re-importing a file adds no second item and a
-    rejected link is not asked again."""
+    (institution), a grant member (person) or a patent applicant (organisation). A researchmap
+    profile that matches people by name only has no subject yet: the profile as read waits in
+    `profile` until a reviewer links it to a person or rejects the candidates (a new person).
+    `key` makes the item unique per subject and published name, so re-importing a file adds no
+    second item and a rejected link is not asked again."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("run"))
     line_number = models.PositiveBigIntegerField(_("line"))
@@ -377,6 +388,12 @@ class ReviewItem(models.Model):
     department = models.CharField(_("department"), max_length=200, blank=True)
     title_ja = models.CharField(_("title (Japanese)"), max_length=100, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=100, blank=True)
+    profile = models.JSONField(
+        _("profile as read"),
+        null=True,
+        blank=True,
+        help_text=_("A researchmap profile waiting for its person (researchmap.researcher_payload)."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     chosen = models.ForeignKey(
         "ReviewCandidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("chosen")

@@ -9,7 +9,8 @@ the run's counters, and the interrupted-run bookkeeping.
 
 An adapter (`RecordSource`) says how to read its file (`parse`, which yields `ParsedRecord`s,
 `SkippedRow`s and `RowRejection`s and never raises for a bad row) and how to write one record
-(`write`, which returns "created", "updated" or "unchanged", or raises `RowError` to reject it).
+(`write`, which returns "created", "updated" or "unchanged" — or "queued" for a record left
+waiting in the review queue — or raises `RowError` to reject it).
 Each record is written inside a savepoint of its batch's transaction: a record refused while
 being written (a failed validation, a record the user may not change) is rolled back alone and
 rejected; anything else stops the run with the batches before it committed whole.
@@ -41,6 +42,9 @@ from renkei.imports.services import (
 
 DEFAULT_RECORD_BATCH_SIZE = 200
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# A record left waiting in the review queue (a researchmap profile that may be a known person):
+# nothing is written until a reviewer decides; the run counts it with the skipped rows.
+QUEUED = "queued"
 
 
 @dataclass(slots=True)
@@ -122,7 +126,8 @@ def do_import_records(
        the earlier one (counted as skipped), as for corporate numbers.
     3. Every BATCH_SIZE rows read, in one transaction: write each record in a savepoint, store
        the rejections, add to the run's counters.
-    4. Mark the run succeeded (or failed / interrupted, the batches committed so far standing).
+    4. Call the adapter's `finish(context)`, if it has one, once the last batch is committed.
+    5. Mark the run succeeded (or failed / interrupted, the batches committed so far standing).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -154,6 +159,11 @@ def do_import_records(
                         progress(opened.position(), opened.size_on_disk, run)
             run.encoding = run.encoding or state.encoding
             _commit(adapter, context, batch, max_stored)
+            # An adapter may finish the run once every batch is committed (e-Stat deletes the
+            # figures its file replaces and counts them).
+            finish = getattr(adapter, "finish", None)
+            if finish is not None:
+                finish(context)
             if progress:
                 progress(opened.size_on_disk, opened.size_on_disk, run)
     except ImportFileError as exc:
@@ -187,7 +197,7 @@ def _commit(adapter: RecordSource, context: WriteContext, batch: _Batch, max_sto
     if not batch.read:
         return
     run = context.run
-    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, QUEUED: 0}
     with transaction.atomic():
         for record in batch.records:
             try:
@@ -206,7 +216,7 @@ def _commit(adapter: RecordSource, context: WriteContext, batch: _Batch, max_sto
         run.created += counts[CREATED]
         run.updated += counts[UPDATED]
         run.unchanged += counts[UNCHANGED]
-        run.skipped += batch.skipped
+        run.skipped += batch.skipped + counts[QUEUED]
         run.rejected += len(batch.rejections)
         run.batches_committed += 1
         save_run_counters(run)

@@ -10,6 +10,11 @@ Each profile becomes a `Person` (found again by its permalink, then by its e-Rad
 number), created **not public**: visibility "cluster staff only" (`Visibility.RESTRICTED`) and no
 consent to publication, until the person or staff publish it. A later import updates the names,
 ORCID and research keywords, never the visibility, consent or contact details.
+A profile found by neither whose Japanese name is that of people in the directory is not
+imported on its own: it waits in the review queue (`LinkKind.RESEARCHER_PROFILE`) with those
+people as candidates (`PersonIndex.match_profile` says why each may be them). Confirming one links
+the profile to that person as a later import would; rejecting them all creates a new person from
+the profile (`do_apply_reviewed_profile`).
 Affiliations are linked to organisations by name. researchmap gives no corporate number or
 address, so a name alone is not certain and goes to the review queue; once a reviewer has
 confirmed that a published name (「架空大学」) is an organisation, later profiles naming it are
@@ -18,6 +23,7 @@ linked at once (see `linking`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -25,18 +31,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from renkei.core.models import RecordSource, Visibility
 from renkei.core.services import save_validated
 from renkei.directory.access import editable_people
 from renkei.directory.models import Affiliation, Person
-from renkei.imports.choices import ImportSource, LinkKind
+from renkei.imports.choices import ImportSource, LinkKind, ReviewStatus
 from renkei.imports.files import ImportFileError
 from renkei.imports.linking import organisation_key, queue_review
-from renkei.imports.models import ResearcherIdentifier
+from renkei.imports.models import ResearcherIdentifier, ReviewItem
 from renkei.imports.nta import ParseState, RowError, RowRejection
-from renkei.imports.records import CREATED, UNCHANGED, UPDATED, Outcome, ParsedRecord, WriteContext, assign_changed
+from renkei.imports.records import (
+    CREATED,
+    QUEUED,
+    UNCHANGED,
+    UPDATED,
+    Outcome,
+    ParsedRecord,
+    WriteContext,
+    assign_changed,
+)
 from renkei.imports.textfiles import json_array_items, raw_text, read_json_document, start_text
 
 PERMALINK = re.compile(r"\A[A-Za-z0-9_.\-]{1,64}\Z")
@@ -85,6 +101,35 @@ class Researcher:
             "orcid": self.orcid,
             "research_keywords": self.keywords,
         }
+
+    @property
+    def name_ja(self) -> str:
+        return f"{self.family_name_ja} {self.given_name_ja}".strip()
+
+
+def researcher_payload(researcher: Researcher) -> dict[str, Any]:
+    """The researcher as JSON (dates as ISO text), to wait in a review item."""
+    data = dataclasses.asdict(researcher)
+    for affiliation in data["affiliations"]:
+        for name in ("start_on", "end_on"):
+            affiliation[name] = affiliation[name].isoformat() if affiliation[name] else None
+    return data
+
+
+def researcher_from_payload(data: dict[str, Any]) -> Researcher:
+    """The researcher `researcher_payload` wrote."""
+    values = dict(data)
+    affiliations = [
+        ResearcherAffiliation(
+            **{
+                **a,
+                "start_on": dt.date.fromisoformat(a["start_on"]) if a.get("start_on") else None,
+                "end_on": dt.date.fromisoformat(a["end_on"]) if a.get("end_on") else None,
+            }
+        )
+        for a in values.pop("affiliations", [])
+    ]
+    return Researcher(**values, affiliations=affiliations)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -369,32 +414,86 @@ class ResearchmapSource:
     def write(self, record: ParsedRecord, context: WriteContext) -> str:
         researcher: Researcher = record.data
         person = self._existing(researcher)
-        values = researcher.person_values()
         if person is None:
-            person = Person(
-                **values,
-                visibility=Visibility.RESTRICTED,
-                consent_to_publish=False,
-                source=RecordSource.IMPORT,
-                source_note=self._note(researcher),
-            )
-            save_validated(person, actor=context.user, reason="researchmap import")
-            context.people.add(person)
+            if self._queue_if_namesake(researcher, record, context):
+                return QUEUED
+            person = self._create(researcher, context)
             outcome = CREATED
         else:
-            if context.user is not None and not editable_people(context.user).filter(pk=person.pk).exists():
-                raise PermissionDenied(
-                    "A person with this researchmap ID or researcher number is looked after by another "
-                    "cluster; the profile was not imported over it."
-                )
-            changed = assign_changed(person, values)
-            if changed:
-                save_validated(person, actor=context.user, reason="researchmap import")
-            outcome = UPDATED if changed else UNCHANGED
+            outcome = UPDATED if self._update(person, researcher, context) else UNCHANGED
         self._identifiers(person, researcher, context)
         if self._affiliations(person, researcher, record, context) and outcome == UNCHANGED:
             outcome = UPDATED
         return outcome
+
+    def _create(self, researcher: Researcher, context: WriteContext) -> Person:
+        person = Person(
+            **researcher.person_values(),
+            visibility=Visibility.RESTRICTED,
+            consent_to_publish=False,
+            source=RecordSource.IMPORT,
+            source_note=self._note(researcher),
+        )
+        save_validated(person, actor=context.user, reason="researchmap import")
+        context.people.add(person)
+        return person
+
+    @staticmethod
+    def _update(person: Person, researcher: Researcher, context: WriteContext) -> bool:
+        """Write the profile's names, ID, ORCID and keywords over PERSON; whether any changed."""
+        if context.user is not None and not editable_people(context.user).filter(pk=person.pk).exists():
+            raise PermissionDenied(
+                "A person with this researchmap ID or researcher number is looked after by another "
+                "cluster; the profile was not imported over it."
+            )
+        changed = assign_changed(person, researcher.person_values())
+        if changed:
+            save_validated(person, actor=context.user, reason="researchmap import")
+        return bool(changed)
+
+    @staticmethod
+    def _queue_if_namesake(researcher: Researcher, record: ParsedRecord, context: WriteContext) -> bool:
+        """Put the profile in the review queue when people of its Japanese name exist (and may be
+        the same researcher); whether it now waits there.
+
+        A profile already waiting is refreshed with the file's version. One decided before (its
+        person since deleted, or its ID edited away) is imported as a new person."""
+        if not (researcher.family_name_ja and researcher.given_name_ja):
+            return False  # a family name alone says too little to hold the profile back
+        key = f"researchmap:{researcher.permalink}"
+        waiting = ReviewItem.objects.filter(key=key).first()
+        if waiting is not None:
+            if waiting.status != ReviewStatus.PENDING:
+                return False
+            waiting.profile = researcher_payload(researcher)
+            waiting.source_row = record.raw[:4000].replace("\x00", "\\x00")
+            waiting.save(update_fields=["profile", "source_row"])
+            return True
+        organisations = {
+            match.certain
+            for match in (context.organisations.match(a.name) for a in researcher.affiliations)
+            if match.certain is not None
+        }
+        match = context.people.match_profile(
+            researcher.family_name_ja + researcher.given_name_ja,
+            researchmap_id=researcher.permalink,
+            researcher_numbers=researcher.erad_codes,
+            organisation_ids=organisations,
+        )
+        if not match.candidates:
+            return False
+        queue_review(
+            context.run,
+            line_number=record.line_number,
+            source_row=record.raw,
+            kind=LinkKind.RESEARCHER_PROFILE,
+            key=key,
+            name=researcher.name_ja,
+            context=" / ".join(a.name for a in researcher.affiliations),
+            candidates=match.candidates,
+            profile=researcher_payload(researcher),
+        )
+        return True
 
     @staticmethod
     def _note(researcher: Researcher) -> str:
@@ -465,3 +564,30 @@ class ResearchmapSource:
                     title_en=affiliation.title_en[:100],
                 )
         return added
+
+
+def do_apply_reviewed_profile(user, item: ReviewItem, person: Person | None) -> Person:
+    """Import the researchmap profile waiting in ITEM, as a reviewer decided: over PERSON (the
+    candidate confirmed: the profile is theirs) or, when PERSON is None (the candidates were
+    rejected), as a new person. Its researcher numbers and affiliations follow as in an import;
+    affiliations by name alone are queued in turn. Runs inside the decision's transaction;
+    ValidationError when the profile cannot be applied (a researcher number of someone else)."""
+    if not item.profile:
+        raise ValidationError(_("The profile of this link was not kept; import the file again."))
+    researcher = researcher_from_payload(item.profile)
+    context = WriteContext(run=item.run, user=user if getattr(user, "is_authenticated", False) else None)
+    record = ParsedRecord(item.line_number, researcher.permalink, researcher, item.source_row)
+    source = ResearchmapSource()
+    if person is None:
+        if source._existing(researcher) is not None:
+            # Someone entered the person (with this researchmap ID or researcher number) meanwhile.
+            raise ValidationError(_("This profile has been imported since it was queued; nothing was created."))
+        person = source._create(researcher, context)
+    else:
+        source._update(person, researcher, context)
+    try:
+        source._identifiers(person, researcher, context)
+    except RowError as error:
+        raise ValidationError(error.reason) from None
+    source._affiliations(person, researcher, record, context)
+    return person

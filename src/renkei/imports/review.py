@@ -4,7 +4,9 @@
 and national officers all, cluster HQ staff those of the imports they started); the candidates
 offered are only the records the reviewer may see. `do_decide_review_item` confirms one candidate
 — creating the link: the affiliation, the grant's institution, the member's person, the
-applicant's organisation — or rejects them all, and records who decided and when.
+applicant's organisation, the researchmap profile's person — or rejects them all, and records who
+decided and when. Rejecting leaves the link unmade, except for a researchmap profile, which then
+becomes a new person (it was held back only because of its namesakes).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from renkei.directory.access import visible_organisations, visible_people
 from renkei.directory.models import Affiliation
 from renkei.imports.choices import LinkKind, ReviewStatus
 from renkei.imports.models import ReviewCandidate, ReviewItem
+from renkei.imports.researchmap import do_apply_reviewed_profile
 
 
 def visible_review_items(user) -> QuerySet[ReviewItem]:
@@ -66,6 +69,8 @@ def do_decide_review_item(user, item: ReviewItem, *, confirm: ReviewCandidate | 
             item.status = ReviewStatus.CONFIRMED
             item.chosen = confirm
         else:
+            if item.kind == LinkKind.RESEARCHER_PROFILE:
+                do_apply_reviewed_profile(user, item, None)
             item.status = ReviewStatus.REJECTED
         item.decided_by = user
         item.decided_at = timezone.now()
@@ -98,5 +103,7 @@ def _make_link(user, item: ReviewItem, candidate: ReviewCandidate) -> None:
     elif item.kind == LinkKind.PATENT_APPLICANT:
         item.patent_applicant.organisation_id = candidate.organisation_id
         item.patent_applicant.save(update_fields=["organisation"])
+    elif item.kind == LinkKind.RESEARCHER_PROFILE:
+        do_apply_reviewed_profile(user, item, candidate.person)
     else:  # pragma: no cover - the choices are closed
         raise ValueError(f"unknown link kind {item.kind!r}")

@@ -30,7 +30,7 @@ from renkei.core.export import csv_response
 from renkei.core.listing import Column, RecordListView
 from renkei.directory.lookup import bulk_form_values, lookup_rate_exceeded
 from renkei.imports.access import access_import_run, can_look_up_corporations, can_start_imports, visible_import_runs
-from renkei.imports.choices import ReviewStatus
+from renkei.imports.choices import ImportSource, LinkKind, ReviewStatus
 from renkei.imports.filters import ReviewItemFilterSet
 from renkei.imports.forms import JOB_KINDS, ImportUploadForm
 from renkei.imports.review import access_review_item, do_decide_review_item, visible_candidates, visible_review_items
@@ -115,6 +115,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (_("Skipped"), run.skipped),
         (_("Rejected"), run.rejected),
     ]
+    if run.source == ImportSource.ESTAT or run.deleted:
+        # Figures of the file's areas that it no longer lists: the file replaced them.
+        counts.append((_("Deleted (replaced by the file)"), run.deleted))
     return render(
         request,
         "imports/run_detail.html",
@@ -305,7 +308,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The link was confirmed and made."))
             elif action == "reject":
                 do_decide_review_item(request.user, item)
-                messages.success(request, _("The link was rejected; it will not be proposed again."))
+                if item.kind == LinkKind.RESEARCHER_PROFILE:
+                    messages.success(
+                        request, _("The candidates were rejected; the profile was imported as a new person.")
+                    )
+                else:
+                    messages.success(request, _("The link was rejected; it will not be proposed again."))
             else:
                 raise ValidationError(_("Confirm a candidate or reject the link."))
         except ValidationError as exc:

@@ -50,6 +50,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "unchanged",
             "skipped",
             "rejected",
+            "deleted",
             "batches_committed",
         ]
         read_only_fields = fields
@@ -117,7 +118,8 @@ class ReviewItemSerializer(serializers.ModelSerializer):
 
 
 class ReviewDecisionSerializer(serializers.Serializer):
-    """`{"action": "confirm", "candidate": ID}` makes the link; `{"action": "reject"}` rejects it."""
+    """`{"action": "confirm", "candidate": ID}` makes the link; `{"action": "reject"}` rejects it
+    (for a `researcher_profile` item: the profile is imported as a new person)."""
 
     action = serializers.ChoiceField(choices=["confirm", "reject"])
     candidate = serializers.IntegerField(required=False, allow_null=True)

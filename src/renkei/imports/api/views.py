@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins
+from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from renkei.core.api.schema import ErrorSerializer, RenkeiAutoSchema
 from renkei.core.api.views import RecordViewSet
 from renkei.imports import access
 from renkei.imports.api.serializers import (
@@ -98,16 +100,35 @@ class ReviewItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Record
         return Response(ReviewItemSerializer(item, context={"request": request}).data)
 
 
+class ReadsStatistics(BasePermission):
+    """Signed in (else 401) with a staff role or as an administrator (else 403): the rule of
+    `access.can_read_statistics`."""
+
+    message = _("Only national officers, cluster staff and coordinators read the regional statistics.")
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        return access.can_read_statistics(request.user)
+
+
+class StaffOnlyAutoSchema(RenkeiAutoSchema):
+    """Every call, reads included, may answer 403 (a signed-in user without a staff role)."""
+
+    def error_responses(self) -> dict[str, type[serializers.Serializer]]:
+        return dict(sorted({**super().error_responses(), "403": ErrorSerializer}.items()))
+
+
 class RegionalIndustryStatisticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """Regional industry statistics imported from e-Stat: establishments and employees by
-    municipality and JSIC division or major group (staff roles only). Filter by `prefecture`
-    (JIS code), `municipality` (6-digit code), `industry` (a JSIC code; a division letter takes
-    its major groups too), `survey`, `year` and `measure`. For roles other than staff the list
-    is empty."""
+    municipality and JSIC division or major group (staff roles only: 403 for other signed-in
+    users). Filter by `prefecture` (JIS code), `municipality` (6-digit code), `industry` (a JSIC
+    code; a division letter takes its major groups too), `survey`, `year` and `measure`."""
 
     visible = access.visible_statistics
     serializer_class = RegionalIndustryStatisticSerializer
-    permission_classes = [IsAuthenticated]
+    schema = StaffOnlyAutoSchema()
+    permission_classes = [ReadsStatistics]
     filterset_class = RegionalIndustryStatisticFilterSet
     ordering_fields = ["id", "year", "municipality", "value"]
 

@@ -25,6 +25,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from renkei.imports.choices import ImportSource
 from renkei.imports.files import ImportFileError
 from renkei.imports.models import ImportRun
 from renkei.imports.records import DEFAULT_RECORD_BATCH_SIZE, do_import_records
@@ -171,14 +172,17 @@ class Command(BaseCommand):
         table = Table(title=f"Import #{run.pk}: {escape(run.file_name)}", show_header=True)
         table.add_column("rows")
         table.add_column("count", justify="right")
-        for label, value in (
+        counts = [
             ("read", run.rows_read),
             ("created", run.created),
             ("updated", run.updated),
             ("unchanged", run.unchanged),
-            ("skipped (past history / repeated)", run.skipped),
+            ("skipped (past history / repeated / in review)", run.skipped),
             ("rejected", run.rejected),
-        ):
+        ]
+        if run.source == ImportSource.ESTAT or run.deleted:
+            counts.append(("deleted (replaced by the file)", run.deleted))
+        for label, value in counts:
             table.add_row(label, f"{value:,}")
         console.print(table)
         console.print(f"Encoding {run.encoding or '-'}, SHA-256 {run.sha256}, {run.batches_committed:,} batches.")

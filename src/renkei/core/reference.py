@@ -221,8 +221,9 @@ def reference_is_loaded() -> bool:
         Prefecture.objects.count() >= 47
         and Municipality.objects.count() >= sum(1 for _ in read_rows("municipalities.csv"))
         and all(
-            IndustryClass.objects.filter(revision=revision, level=IndustryClass.Level.MAJOR_GROUP).count() >= 99
-            for revision in JSIC_FILES
+            IndustryClass.objects.filter(revision=revision, level=IndustryClass.Level.MAJOR_GROUP).count()
+            >= sum(1 for row in read_rows(file) if row["level"] == "major_group")
+            for revision, file in JSIC_FILES.items()
         )
         and TechField.objects.filter(code__in=[row["code"] for row in read_rows("tech_fields.csv")]).count()
         == sum(1 for _ in read_rows("tech_fields.csv"))

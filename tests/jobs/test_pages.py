@@ -93,6 +93,13 @@ def test_the_owner_can_cancel_a_running_job_from_the_page(cast, client_for, job)
     assert job.cancel_requested and job.status == JobStatus.RUNNING  # it stops at its next report
 
 
+def test_a_visitor_cannot_cancel_the_job(cast, client_for, job):
+    response = client_for(None).post(reverse("jobs:job_cancel", args=[job.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+    job.refresh_from_db()
+    assert not job.cancel_requested
+
+
 def test_another_cluster_cannot_cancel_the_job(cast, client_for, job):
     response = client_for(cast.hq_b).post(reverse("jobs:job_cancel", args=[job.pk]))
     assert response.status_code == 404

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from renkei.core.access import signed_in_page
 from renkei.core.listing import Column, RecordListView
 from renkei.jobs import access, services
 from renkei.jobs.runner import check_stale_jobs
@@ -47,9 +47,8 @@ class JobListView(LoginRequiredMixin, RecordListView):
 job_list = JobListView.as_view()
 
 
+@signed_in_page
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     check_stale_jobs()
     job = access.access_job(request.user, pk)
     context = {"job": job, "poll_seconds": POLL_SECONDS, "can_cancel": access.can_cancel(request.user, job)}
@@ -59,9 +58,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     job = access.access_job(request.user, pk)
     job = services.do_cancel_job(request.user, job)
     if job.is_finished:

@@ -16,14 +16,14 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renkei.core.access import page_access
 from renkei.core.filters import IdFilter
 from renkei.core.listing import Column, RecordListView
 from renkei.core.models import IndustryClass, Municipality, Prefecture
@@ -42,24 +42,19 @@ from renkei.imports.models import GrantProject, Patent
 CHART_MUNICIPALITIES = 20
 
 
-def _staff_only(request: HttpRequest) -> HttpResponse | None:
-    """Sign-in for anonymous visitors, 403 for roles other than staff."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can_read_statistics(request.user):
-        raise PermissionDenied(_("Only national officers, cluster staff and coordinators see imported data."))
-    return None
+# Sign-in for anonymous visitors, 403 for roles other than staff.
+staff_data_page = page_access(
+    allow=can_read_statistics,
+    message=gettext_lazy("Only national officers, cluster staff and coordinators see imported data."),
+)
 
 
+@method_decorator(staff_data_page, name="dispatch")
 class DataListView(RecordListView):
     """A list of imported records: staff only, with links between the data pages."""
 
     template_name = "imports/data_list.html"
     data_page = ""
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        refused = _staff_only(request)
-        return refused or super().dispatch(request, *args, **kwargs)
 
     def extra_context(self) -> dict[str, Any]:
         return {"data_page": self.data_page, "can_import": can_start_imports(self.request.user)}
@@ -270,11 +265,9 @@ class GrantProjectListView(DataListView):
 grant_list = GrantProjectListView.as_view()
 
 
+@staff_data_page
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One grant project, its researchers and its institution, linked where the viewer may see them."""
-    refused = _staff_only(request)
-    if refused:
-        return refused
     project = get_object_or_404(visible_grant_projects(request.user), pk=pk)
     rows = list(project.members.select_related("person").order_by("sequence"))
     shown = set(
@@ -363,11 +356,9 @@ class PatentListView(DataListView):
 patent_list = PatentListView.as_view()
 
 
+@staff_data_page
 def patent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One patent application and its applicants, linked to organisations the viewer may see."""
-    refused = _staff_only(request)
-    if refused:
-        return refused
     patent = get_object_or_404(visible_patents(request.user), pk=pk)
     rows = list(patent.applicants.select_related("organisation").order_by("sequence"))
     shown = set(

@@ -12,8 +12,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,11 +20,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from renkei.core.access import page_access
 from renkei.core.export import csv_response
 from renkei.core.listing import Column, RecordListView
 from renkei.directory.lookup import bulk_form_values, lookup_rate_exceeded
@@ -45,13 +46,11 @@ REJECTIONS_PER_PAGE = 100
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 
-def _staff_only(request: HttpRequest) -> HttpResponse | None:
-    """Sign-in for anonymous visitors, 403 for users whose role may not import."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can_start_imports(request.user):
-        raise PermissionDenied(_("Only national officers, cluster HQ staff and administrators import files."))
-    return None
+# Sign-in for anonymous visitors, 403 for users whose role may not import.
+importer_page = page_access(
+    allow=can_start_imports,
+    message=gettext_lazy("Only national officers, cluster HQ staff and administrators import files."),
+)
 
 
 # --- import runs ----------------------------------------------------------------------------
@@ -66,6 +65,7 @@ def _counts(run) -> str:
     }
 
 
+@method_decorator(importer_page, name="dispatch")
 class ImportRunListView(RecordListView):
     title = gettext_lazy("Imports")
     export_name = "import-runs"
@@ -81,10 +81,6 @@ class ImportRunListView(RecordListView):
         Column("sha256", gettext_lazy("SHA-256"), lambda r: r.sha256),
     ]
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        refused = _staff_only(request)
-        return refused or super().dispatch(request, *args, **kwargs)
-
     def get_queryset(self) -> QuerySet:
         return visible_import_runs(self.request.user)
 
@@ -98,11 +94,9 @@ class ImportRunListView(RecordListView):
 run_list = ImportRunListView.as_view()
 
 
+@importer_page
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The import report: the run's counts and its rejected rows, 100 a page."""
-    refused = _staff_only(request)
-    if refused:
-        return refused
     run = access_import_run(request.user, pk)
     page = Paginator(run.rejections.order_by("line_number", "pk"), REJECTIONS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -133,11 +127,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@importer_page
 def run_rejections_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's rejected rows as CSV (cells that look like formulas neutralised)."""
-    refused = _staff_only(request)
-    if refused:
-        return refused
     run = access_import_run(request.user, pk)
     rows = (
         (r.line_number, r.field, r.reason, r.raw)
@@ -157,11 +149,9 @@ def _too_large_message(max_bytes: int) -> str:
 
 
 @csrf_exempt  # the handlers must be replaced before the body is read; CSRF is checked below
+@importer_page
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload a file to import, then follow its job. GET shows the form."""
-    refused = _staff_only(request)
-    if refused:
-        return refused
     if request.method != "POST":
         return _upload_form(request)
     handler = ImportUploadHandler(request)
@@ -250,6 +240,7 @@ def _best_candidate(item) -> str:
     return label + (_(" and %(count)d more") % {"count": more} if more else "")
 
 
+@method_decorator(importer_page, name="dispatch")
 class ReviewItemListView(RecordListView):
     title = gettext_lazy("Links to review")
     export_name = "import-review"
@@ -271,10 +262,6 @@ class ReviewItemListView(RecordListView):
         ),
     ]
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        refused = _staff_only(request)
-        return refused or super().dispatch(request, *args, **kwargs)
-
     def get_queryset(self) -> QuerySet:
         return visible_review_items(self.request.user)
 
@@ -288,11 +275,9 @@ review_list = ReviewItemListView.as_view()
 
 
 @require_http_methods(["GET", "POST"])
+@importer_page
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One uncertain link: the row it came from, its candidates; POST confirms one or rejects all."""
-    refused = _staff_only(request)
-    if refused:
-        return refused
     item = access_review_item(request.user, pk)
     candidates = visible_candidates(request.user, item).order_by("-score", "pk")
     error = ""

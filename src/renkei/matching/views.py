@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.scope import scope_for
+from renkei.core.access import signed_in_page
 from renkei.core.history import history_of
 from renkei.core.listing import Column, RecordListView
 from renkei.directory.access import visible_people
@@ -186,12 +186,6 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- forms ------------------------------------------------------------------------------
 
 
-def _signed_in(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
 def _forget_unsaved(instance) -> None:
     instance.pk = None
     instance._state.adding = True
@@ -239,9 +233,8 @@ def _save_need(request):
     return save
 
 
+@signed_in_page
 def seed_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     if not access.can_create_seed(request.user):
         raise PermissionDenied
     return _listing_form(
@@ -255,9 +248,8 @@ def seed_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@signed_in_page
 def seed_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     seed = access.access_seed(request.user, pk)
     access.check_can_edit(request.user, seed)
     return _listing_form(
@@ -271,9 +263,8 @@ def seed_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@signed_in_page
 def need_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     if not access.can_create_need(request.user):
         raise PermissionDenied
     return _listing_form(
@@ -287,9 +278,8 @@ def need_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@signed_in_page
 def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     need = access.access_need(request.user, pk)
     access.check_can_edit(request.user, need)
     return _listing_form(
@@ -333,9 +323,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     need = access.access_need(request.user, pk)
     if not access.can_give_feedback(request.user, need):
         raise PermissionDenied
@@ -372,9 +361,8 @@ def _form_errors(form) -> str:
 
 
 @require_POST
+@signed_in_page
 def alert_create(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     form = AlertForm(request.POST)
     need = None
     if form.is_valid() and form.cleaned_data.get("need"):
@@ -392,9 +380,8 @@ def alert_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def alert_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     alert = request.user.matching_alerts.filter(pk=pk).first()
     if alert is None:
         raise Http404("No such alert")
@@ -403,9 +390,8 @@ def alert_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:inbox")
 
 
+@signed_in_page
 def inbox(request: HttpRequest) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     user = request.user
     visible_seed_ids = set(access.visible_seeds(user).values_list("pk", flat=True))
     items = [
@@ -428,9 +414,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     item = InboxItem.objects.filter(user=request.user, pk=pk).first()
     if item is None:
         raise Http404("No such item")
@@ -467,9 +452,8 @@ def need_interest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     interest = Interest.objects.select_related("seed", "need").filter(pk=pk).first()
     if interest is None:
         raise Http404("No such expression of interest")
@@ -500,9 +484,8 @@ def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
 # --- challenges -------------------------------------------------------------------------
 
 
+@signed_in_page
 def challenge_open(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     need = access.access_need(request.user, pk)
     access.check_can_edit(request.user, need)
     existing = Challenge.objects.filter(need=need).first()
@@ -548,9 +531,8 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@signed_in_page
 def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     challenge = access.access_challenge(request.user, pk)
     seeds = access.editable_seeds(request.user).filter(pk__in=access.visible_seeds(request.user).values("pk"))
     form = ProposalForm(request.POST or None, seeds=seeds)
@@ -567,9 +549,8 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in_page
 def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _signed_in(request)) is not None:
-        return refused
     proposal = Proposal.objects.select_related("challenge__need").filter(pk=pk).first()
     if proposal is None:
         raise Http404("No such proposal")

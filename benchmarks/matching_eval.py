@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from renkei.matching.engine import Document, EngineConfig, MatchIndex
@@ -72,14 +72,28 @@ def load_index(task: str, config: EngineConfig, cache: Path) -> tuple[MatchIndex
     key = hashlib.sha1(json.dumps([task, dense], sort_keys=True).encode()).hexdigest()[:10]
     path = cache / f"{task}-{key}"
     started = time.perf_counter()
+    corpus = read_jsonl(BENCH / TASKS[task] / "corpus.jsonl")
     if (path / "manifest.json").exists():
         index = MatchIndex.load(path)
         lexical = {k: v for k, v in asdict(config).items() if getattr(index.config, k) != v}
         index.reconfigure(**lexical)
+        # An index cached before the evidence was stored: add it (fields do not change the vectors).
+        evidence = {d["id"]: d.get("n_projects") for d in corpus}
+        for position, doc in enumerate(index.documents):
+            if doc is not None and evidence.get(doc.id) is not None and "evidence" not in doc.fields:
+                index.documents[position] = replace(doc, fields={**doc.fields, "evidence": evidence[doc.id]})
         return index, 0.0
+    # ``n_projects`` (how many projects or grants a profile is built from) is the documents'
+    # evidence, read by the fusion as renkei match-batch reads it (engine/batch.py).
     docs = [
-        Document(id=d["id"], lang=d.get("lang", ""), title=d.get("title", ""), text=d.get("text", ""))
-        for d in read_jsonl(BENCH / TASKS[task] / "corpus.jsonl")
+        Document(
+            id=d["id"],
+            lang=d.get("lang", ""),
+            title=d.get("title", ""),
+            text=d.get("text", ""),
+            fields={"evidence": d["n_projects"]} if d.get("n_projects") is not None else {},
+        )
+        for d in corpus
     ]
     index = MatchIndex.build(docs, config)
     built = time.perf_counter() - started

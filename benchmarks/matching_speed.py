@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/matching_speed.py --docs 100000                      # all stages
     .venv/bin/python benchmarks/matching_speed.py --docs 100000 --stages build --keep-shards
-    .venv/bin/python benchmarks/matching_speed.py --docs 1000000 --stages replicate --replicate-from 100000 \
+    .venv/bin/python benchmarks/matching_speed.py --docs 1000000 --stages replicate,query --replicate-from 100000 \
         --queries 40 [--no-ann]
     .venv/bin/python benchmarks/matching_speed.py --docs 100000 --stages lexical --lexical-source 10000
 
@@ -18,15 +18,21 @@
    generated passages (3,000 embedded by the model) plus noise. The analysis, the BM25 index,
    the filters and the fusion are real.
 4. ``query``: reload the saved index; hybrid top-20 latency (p50/p95 wall, mean/p95 CPU) of
-   real bench-dev queries embedded by the model, serial in one process, for four filters
-   (none; a field mask; a narrow field mask; a set of 50% of the ids), against brute force in
-   the same process: the same query vector and BM25 scores, exact ``V @ q`` over every vector,
-   the same fusion. "Overlap" is the share of the brute-force top 20 the engine returned.
+   real bench-dev queries embedded by the model, serial in one process, per filter: none; a
+   field mask; a narrow field mask; the site's own path, ``search.allow_mask`` for a visitor
+   (when the documents carry the site's visibility fields, as the replicate stage adds them);
+   below 200k documents also a set of 50% of the ids (the site's path before 29 Nov). Against
+   brute force in the same process: the same query vector and BM25 scores, exact ``V @ q``
+   over every vector (one BLAS thread, as the engine), the engine's fusion. "Overlap" is the
+   share of the brute-force top 20 the engine returned.
 5. ``replicate``: when analysing 1M documents is out of reach (a shared machine), an index of
-   --docs documents merged from copies of the saved shards of a --replicate-from build (ids
-   renamed, vectors re-noised), queried in the same process.
+   --docs documents merged by the streaming ``MatchIndex.merge_saved`` from copies of the saved
+   shards of a --replicate-from build (ids renamed, the site's visibility fields added,
+   vectors re-noised) and saved as ``scale-<docs>``; its peak RSS is the merge's. Run
+   ``query`` after it (``--stages replicate,query``).
 6. ``lexical``: BM25 scoring alone over --docs documents (--lexical-source analysed, their term
-   lists repeated): bm25s's scorer against the engine's, exact and with grouped query terms.
+   lists repeated): bm25s's scorer against the engine's, exact and with grouped query terms,
+   and MaxScore's top 1,000 (``LexicalIndex.top``).
 
 Each stage runs in a fresh child process so its peak RSS is its own; the load average is
 recorded, since the machine is shared.
@@ -46,6 +52,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renkei.settings")  # search.allow_mask imports models
 
 BENCH = Path(os.environ.get("RENKEI_BENCH_DEV", "/work/shared/bench-dev"))
 OUT = Path(os.environ.get("RENKEI_DATA_DIR", "/tmp")) / "bench-speed"
@@ -315,17 +323,28 @@ def stage_scale(n: int, n_queries: int, shards: int, keep_shards: bool = False) 
     return result
 
 
-def stage_replicate(n: int, copies: int, source: int, ann: bool, n_queries: int) -> dict:
+def site_fields(doc_id: str, kind: str) -> dict:
+    """The visibility fields the site's documents carry (indexing.py), drawn per id: listings
+    60% public, 30% cluster members, 10% coordinators only, in one of 20 clusters;
+    organisations half public, half members."""
+    rng = random.Random(doc_id)
+    if kind == "org":
+        return {"org_visibility": rng.choice(("public", "members"))}
+    visibility = rng.choices(("public", "cluster", "coordinators"), (6, 3, 1))[0]
+    return {"visibility": visibility, "clusters": [rng.randrange(20)], "anonymised": rng.random() < 0.05}
+
+
+def stage_replicate(n: int, copies: int, source: int, ann: bool) -> dict:
     """An index of ``n = copies × source`` documents from the shards of a ``source`` build.
 
     For when analysing ``n`` generated documents is out of reach (the machine is shared): the
-    saved shards of ``--docs source`` are loaded ``copies`` times, each copy's ids renamed and
-    its vectors moved by fresh noise (so the HNSW graph sees no duplicates), and merged by the
-    engine's ``MatchIndex.merge``: BM25 matrix, vectors and HNSW graph at full size, the
-    posting lists of the frequent terms as long as in a collection of ``n``. The vocabulary
-    is the ``source`` one (a real collection of ``n`` has more rare terms). ``ann=False``
-    leaves out the HNSW graph (dense search stays exact); the queries then run on the merged
-    index in the same process (``n_queries``; 0 = none), without a save and a reload.
+    saved shards of ``--docs source`` are loaded ``copies`` times, each copy's ids renamed (and
+    the site's visibility fields added) and its vectors moved by fresh noise (so the HNSW graph
+    sees no duplicates), and merged by the engine's streaming ``MatchIndex.merge_saved`` into
+    ``scale-<n>``: BM25 matrix, vectors and HNSW graph at full size, the posting lists of the
+    frequent terms as long as in a collection of ``n``. The vocabulary is the ``source`` one
+    (a real collection of ``n`` has more rare terms). ``ann=False`` leaves out the HNSW graph
+    (dense search stays exact). The ``query`` stage then loads and queries it.
     """
     import dataclasses
 
@@ -338,15 +357,18 @@ def stage_replicate(n: int, copies: int, source: int, ann: bool, n_queries: int)
     pool = np.zeros((1, 512), dtype=np.float32)
     rng = np.random.default_rng(17)
 
+    def renamed(doc, copy):  # type: ignore[no-untyped-def]
+        doc_id = f"{doc.id}-{copy}"
+        fields = doc.fields | site_fields(doc_id, doc.fields.get("kind", "seed"))
+        return dataclasses.replace(doc, id=doc_id, fields=fields)
+
     def parts():  # type: ignore[no-untyped-def]
         for copy in range(copies):
             for directory in directories:
                 part = MatchIndex.load(directory, embedder=SyntheticEmbedder(pool))
                 if not ann:
                     part.config = dataclasses.replace(part.config, ann_threshold=10**12)
-                part.documents = [
-                    None if d is None else dataclasses.replace(d, id=f"{d.id}-{copy}") for d in part.documents
-                ]
+                part.documents = [None if d is None else renamed(d, copy) for d in part.documents]
                 part.positions = {f"{k}-{copy}": v for k, v in part.positions.items()}
                 if copy:
                     v = part.vectors._vectors[: part.vectors.n_slots]
@@ -354,40 +376,25 @@ def stage_replicate(n: int, copies: int, source: int, ann: bool, n_queries: int)
                     v /= np.linalg.norm(v, axis=1, keepdims=True)
                 yield part
 
-    base_rss = rss_mb()
     wall, cpu = time.perf_counter(), time.process_time()
     stages: dict[str, float] = {}
-    mark = [time.perf_counter()]
 
     def progress(stage: str, advance: int, total: int | None) -> None:
-        now = time.perf_counter()
-        stages["merge parts" if stage == "merge" else stage] = round(now - wall, 1)
-        mark[0] = now
+        stages["merge parts" if stage == "merge" else stage] = round(time.perf_counter() - wall, 1)
 
-    index = MatchIndex.merge(parts(), progress=progress)
+    target = OUT / f"scale-{n}"
+    MatchIndex.merge_saved(parts(), target, progress=progress)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     result: dict = {
-        "docs": len(index),
+        "docs": manifest["documents"],
         "source_docs": source,
         "copies": copies,
         "merge_wall_s": round(time.perf_counter() - wall, 1),
         "merge_cpu_s": round(time.process_time() - cpu, 1),
         "stage_ends_s": stages,
-        "uses_hnsw": index.vectors.uses_ann,
-        "vocab": len(index.lexical.vocab),
-        "postings": int(len(index.lexical._bm25.scores["data"])),
-        "slots": int(index.vectors.n_slots),
-        "rss_growth_mb": round(rss_mb() - base_rss),
+        "hnsw_graph": (target / "dense_hnsw.bin").exists(),
+        "index_on_disk_mb": round(sum(f.stat().st_size for f in target.iterdir()) / 2**20),
     }
-    load.append(os.getloadavg())
-    if n_queries:
-        from renkei.matching.engine.dense import Embedder
-
-        index.embedder = Embedder(workers=1)
-        result["queries"] = query_latency(index, np.ascontiguousarray(index.vectors.vectors), n_queries)
-    else:
-        wall = time.perf_counter()
-        index.save(OUT / f"scale-{n}")
-        result["save_wall_s"] = round(time.perf_counter() - wall, 1)
     load.append(os.getloadavg())
     result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
     return result
@@ -418,10 +425,13 @@ def stage_query(n: int, n_queries: int) -> dict:
 
 def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore[no-untyped-def]
     """p50/p95 wall and mean CPU per hybrid top-20 query, serial in this process, per filter."""
-    from renkei.matching.engine import fusion
+    from renkei.matching.engine.dense import one_blas_thread
+    from renkei.matching.engine.index import _top_positive
     from renkei.matching.engine.text import has_japanese, normalize
 
     index.embedder.encode(["warm up"])  # queries are embedded by the real model
+    for text in read("dev_b_ja_kaken", "queries.jsonl")[-5:]:  # warm the memory-mapped files (not timed)
+        index.search(text["text"], top=20, explain=False)
     queries = [q["text"] for q in read("dev_a_partner_cordis", "queries.jsonl")[: n_queries // 2]]
     queries += [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
     rng = random.Random(3)
@@ -430,11 +440,24 @@ def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore
         "none": lambda: None,
         "kind=seed (field mask, ~33%)": lambda: index.field_mask(kind="seed"),
         "kind=seed & one prefecture (~0.7%)": lambda: index.field_mask(kind="seed", prefecture="13"),
-        "allow = set of 50% of the ids": lambda: random_ids,
     }
-    random_ids = set(rng.sample(ids, len(ids) // 2))
+    if len(ids) <= 200_000:  # at 1M measured before: ~0.5 s per query for the set alone
+        random_ids = set(rng.sample(ids, len(ids) // 2))
+        filters["allow = set of 50% of the ids (the site before 29 Nov)"] = lambda: random_ids
+    if index.field_values("visibility"):
+        # The site's own path (search.allow_mask) for a visitor: public listings of the kind.
+        import django
+
+        django.setup()
+        from renkei.matching.search import SearchFilters, allow_mask
+
+        filters["site: allow_mask(visitor, seeds)"] = lambda: allow_mask(index, None, SearchFilters(kinds=("seed",)))
+        filters["site: allow_mask(visitor, seeds, Tokyo)"] = lambda: allow_mask(
+            index, None, SearchFilters(kinds=("seed",), prefecture="13")
+        )
     out: dict = {}
     for label, make in filters.items():
+        make()  # the field masks' inverted lists are built once per loaded index
         engine_wall, engine_cpu, brute_wall, brute_cpu, overlap = [], [], [], [], []
         for q in queries:
             w, c = time.perf_counter(), time.process_time()
@@ -442,20 +465,23 @@ def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore
             engine_wall.append(time.perf_counter() - w)
             engine_cpu.append(time.process_time() - c)
             # Brute force in the same process: the same query embedding and BM25 scores, exact
-            # dense scores over every vector (V @ q), the same fusion.
+            # dense scores over every vector (V @ q; one vector per document), the engine's fusion.
             w, c = time.perf_counter(), time.process_time()
             allow = make()
             mask = index.allow_mask(allow)
             mask = index.lexical.alive if mask is None else mask & index.lexical.alive
             text = normalize(q)
-            qv = index.embed_queries([text])[0]
+            qv = index.embed_queries([text])
             lex = index.lexical.scores(index.lexical.query_ids(index.query_keys(text)), mask)
-            dense = V @ qv
+            with one_blas_thread():  # as the engine: one BLAS thread is faster for one query
+                dense = V @ qv[0]
             dense[~mask[index.vectors.slot_pos]] = -np.inf
-            cand = np.unique(np.r_[_top_k(lex, 1000), _top_k(dense, 1000)])
-            cand = cand[mask[cand]]
-            cross = np.array([index.japanese[p] != has_japanese(text) for p in cand.tolist()], dtype=bool)
-            brute = fusion.max_normalised(cand, lex[cand], dense[cand], 0.6, 0.4, cross=cross)[:20]
+            dense_pos = _top_k(dense, 1000)
+            dense_pos = dense_pos[np.argsort(-dense[dense_pos], kind="stable")]
+            fused = index._fuse(
+                "hybrid", lex, _top_positive(lex, 1000), dense_pos, dense[dense_pos], qv, 0, 20, has_japanese(text)
+            )
+            brute = [(index.positions[m.id], m.score) for m in fused]
             brute_wall.append(time.perf_counter() - w)
             brute_cpu.append(time.process_time() - c)
             exact_ids = [index.documents[p].id for p, _ in brute]
@@ -513,8 +539,8 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
     }
     queries = [q["text"] for q in read("dev_a_partner_cordis", "queries.jsonl")[: n_queries // 2]]
     queries += [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
-    timings: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": []}
-    walls: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": []}
+    timings: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": [], "maxscore": []}
+    walls: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": [], "maxscore": []}
     postings, postings_grouped, top20_same, top1000_overlap, max_rel = [], [], 0, [], 0.0
     top_cpu, essential_share = [], []
     matrix = lexical._bm25.scores
@@ -522,13 +548,15 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
     term_max = np.zeros(len(lengths), np.float64)  # each term's best score: MaxScore's bound
     nonempty = lengths > 0
     term_max[nonempty] = np.maximum.reduceat(matrix["data"], matrix["indptr"][:-1][nonempty])
-    identical = 0
+    identical, maxscore_same, maxscore_read = 0, 0, []
     for text in queries:
         q_ids = lexical.query_ids(keys(text))
         runs = {
             "bm25s": lambda q_ids=q_ids: lexical._bm25.get_scores_from_ids(q_ids),
             "engine": lambda q_ids=q_ids: lexical.scores(q_ids),
             "grouped": lambda q_ids=q_ids: lexical.scores(q_ids, grouped=True),
+            # MaxScore's top 1,000 (the scores above are followed by the top-1,000 selection)
+            "maxscore": lambda q_ids=q_ids: lexical.top(q_ids, 1000),
         }
         out = {}
         for name, run in runs.items():
@@ -537,6 +565,11 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
             timings[name].append(time.process_time() - t)
             walls[name].append(time.perf_counter() - w)
         identical += bool(np.array_equal(out["bm25s"], out["engine"]))
+        hits = out.pop("maxscore")
+        if len(q_ids):
+            top_grouped_set = set(_top_positive(out["grouped"], 1000).tolist())
+            maxscore_same += top_grouped_set == set(hits.positions.tolist())
+            maxscore_read.append(hits.read / max(1, lexical.postings(np.unique(q_ids))))
         postings.append(lexical.postings(q_ids))
         postings_grouped.append(lexical.postings(np.unique(q_ids)))
         exact, grouped = out["engine"], out["grouped"]
@@ -570,6 +603,8 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
         result[name] = _pcts(walls[name]) | _cpu(timings[name])
     result["top1000_selection"] = _cpu(top_cpu)
     result["maxscore_oracle_essential_postings_share_mean"] = round(statistics.mean(essential_share), 3)
+    result["maxscore_top1000_same_set_as_grouped"] = f"{maxscore_same}/{len(queries)}"
+    result["maxscore_postings_read_in_full_share_mean"] = round(statistics.mean(maxscore_read), 3)
     load.append(os.getloadavg())
     result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
     return result
@@ -618,7 +653,7 @@ def main() -> None:
         print(json.dumps(report["build"], indent=1), flush=True)
     if "replicate" in stages:
         report["replicate"] = in_child(
-            stage_replicate, a.docs, a.docs // a.replicate_from, a.replicate_from, not a.no_ann, a.queries
+            stage_replicate, a.docs, a.docs // a.replicate_from, a.replicate_from, not a.no_ann
         )
         print(json.dumps(report["replicate"], indent=1), flush=True)
     if "query" in stages:

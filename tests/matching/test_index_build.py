@@ -99,6 +99,25 @@ def test_merging_keeps_holes_out_and_builds_the_graph_past_the_threshold(docs, e
     assert docs[0].id not in hidden
 
 
+def test_a_streamed_merge_saves_the_bm25_matrix_a_build_in_memory_gives(docs, embedder, tmp_path):
+    cuts = [0, 7, 20, len(docs)]
+    parts = [MatchIndex.build(docs[a:b], embedder=embedder, ann=False) for a, b in zip(cuts, cuts[1:], strict=False)]
+    parts[1].remove([docs[8].id])  # a hole: positions stay, idf and average length change
+
+    MatchIndex.merge_saved(iter(parts), tmp_path / "merged")
+    loaded = MatchIndex.load(tmp_path / "merged", embedder=embedder)
+
+    assert not loaded.lexical._stale  # the saved matrix is read, not rebuilt
+    saved = loaded.lexical._bm25.scores
+    rebuilt = lexical_module.bm25_matrix(
+        loaded.lexical.terms, len(loaded.lexical.vocab), k1=loaded.lexical.k1, b=loaded.lexical.b
+    )
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(np.asarray(saved[name]), rebuilt[name]), name
+    assert docs[8].id not in loaded and len(loaded) == len(docs) - 1
+    assert not list(tmp_path.glob("**/merge-*"))  # the scratch files are gone
+
+
 def test_merge_refuses_a_document_in_two_parts_and_mixed_settings(docs, embedder):
     a = MatchIndex.build(docs[:5], embedder=embedder)
     b = MatchIndex.build(docs[4:8], embedder=embedder)

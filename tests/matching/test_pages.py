@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from renkei.matching import indexing
 from renkei.matching.choices import ListingVisibility, Stage
 from renkei.matching.models import Feedback, Need, Seed
-from renkei.matching.search import SearchFilters, allowed_ids
+from renkei.matching.search import SearchFilters, allow_mask
 from tests.matching.listings import *  # noqa: F403
 
 
@@ -167,6 +167,11 @@ def test_an_english_query_finds_the_japanese_seed(client_for, built):
 
 def test_filters_narrow_what_the_engine_may_rank(cast, built):
     listings = built["listings"]
+    index = indexing.get_index()
+
+    def allowed_ids(user, filters=None):
+        return {index.documents[p].id for p in allow_mask(index, user, filters).nonzero()[0]}
+
     everything = allowed_ids(cast.national)
     assert f"org-{cast.public_company_b.pk}" in everything
     staged = allowed_ids(cast.national, SearchFilters(stage=Stage.PRACTICAL))

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from renkei.directory.models import Organisation
 from renkei.matching.engine import Document, Embedder, MatchIndex, MatchIndexError, index_dir
@@ -56,6 +57,36 @@ def _join(*parts: str) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
+FIELDS_VERSION = 2
+"""Bumped when the access and filter fields below change: an index with other fields is
+rebuilt (`renkei reindex`) before the search uses it (`has_current_fields`)."""
+
+
+def _listing_fields(kind: str, listing: Seed | Need) -> dict:
+    """What the search needs to decide, without the database, who may see a listing and which
+    filters it passes (search.allow_mask). Owner facts (prefecture, region, kind) are the
+    organisation's; the search checks its final rows against the database again."""
+    organisation = listing.organisation
+    prefecture = organisation.prefecture
+    clusters = list(listing.clusters.all())
+    return {
+        "v": FIELDS_VERSION,
+        "kind": kind,
+        "visibility": listing.visibility,
+        "clusters": [c.pk for c in clusters],
+        "cluster_codes": [c.code for c in clusters],
+        "programmes": sorted({c.programme.code for c in clusters}),
+        "organisation": listing.organisation_id,
+        "created_by": listing.created_by_id,
+        "anonymised": listing.anonymised,
+        "tech_fields": [f.code for f in listing.fields.all()],
+        "prefecture": organisation.prefecture_id or "",
+        "region": prefecture.region.code if prefecture else "",
+        "organisation_kind": organisation.kind,
+        "created": timezone.localdate(listing.created_at).isoformat(),
+    }
+
+
 def seed_document(seed: Seed) -> Document:
     return Document(
         id=doc_id(seed),
@@ -63,7 +94,7 @@ def seed_document(seed: Seed) -> Document:
         title=_join(seed.title_ja, seed.title_en),
         text=_join(seed.summary_ja, seed.summary_en, seed.related_patents),
         keywords=tuple(seed.keyword_list),
-        fields={"kind": "seed"},
+        fields=_listing_fields("seed", seed) | {"stage": seed.stage},
     )
 
 
@@ -73,20 +104,49 @@ def need_document(need: Need) -> Document:
         lang=need.lang,
         title=_join(need.title_ja, need.title_en),
         text=_join(need.description_ja, need.description_en),
-        fields={"kind": "need"},
+        fields=_listing_fields("need", need),
     )
 
 
 def organisation_document(organisation: Organisation) -> Document | None:
     if not organisation.capability.strip():
         return None
+    prefecture = organisation.prefecture
+    clusters = [m.cluster for m in organisation.memberships.all()]
     return Document(
         id=doc_id(organisation),
         lang="ja" if organisation.name_ja else "en",
         title=_join(organisation.name_ja, organisation.name_en),
         text=organisation.capability,
-        fields={"kind": "org"},
+        fields={
+            "v": FIELDS_VERSION,
+            "kind": "org",
+            "org_visibility": organisation.visibility,
+            "organisation": organisation.pk,
+            "cluster_codes": sorted({c.code for c in clusters}),
+            "programmes": sorted({c.programme.code for c in clusters}),
+            "tech_fields": [f.code for f in organisation.fields.all()],
+            "prefecture": organisation.prefecture_id or "",
+            "region": prefecture.region.code if prefecture else "",
+            "organisation_kind": organisation.kind,
+            "created": timezone.localdate(organisation.updated_at).isoformat(),
+        },
     )
+
+
+def has_current_fields(index: MatchIndex) -> bool:
+    """Whether the index's documents carry the fields this version's search filters on."""
+    for doc in index.documents:
+        if doc is not None:
+            return doc.fields.get("v") == FIELDS_VERSION
+    return True
+
+
+def _with_relations(kind: str, rows):  # type: ignore[no-untyped-def]
+    """`rows` with what the documents' fields read, fetched in a few queries per chunk."""
+    if kind == "org":
+        return rows.select_related("prefecture__region").prefetch_related("fields", "memberships__cluster__programme")
+    return rows.select_related("organisation__prefecture__region").prefetch_related("fields", "clusters__programme")
 
 
 def _indexed_rows():  # type: ignore[no-untyped-def]
@@ -111,7 +171,7 @@ def all_documents() -> Iterator[Document]:
 
 def _documents(querysets: dict) -> Iterator[Document]:  # type: ignore[type-arg]
     for kind, rows in querysets.items():
-        for row in rows.iterator(chunk_size=500):
+        for row in _with_relations(kind, rows).iterator(chunk_size=500):
             document = _TO_DOCUMENT[kind](row)
             if document is not None:
                 yield document
@@ -168,9 +228,10 @@ def current_documents(ids: Iterable[str]) -> tuple[list[Document], list[str]]:
     for value in ids:
         kind, pk = parse_doc_id(value)
         wanted[kind].append(pk)
-    docs: list[Document] = [seed_document(s) for s in Seed.objects.filter(pk__in=wanted["seed"])]
-    docs += [need_document(n) for n in Need.objects.filter(pk__in=wanted["need"])]
-    for organisation in Organisation.objects.filter(pk__in=wanted["org"]):
+    seeds = _with_relations("seed", Seed.objects.filter(pk__in=wanted["seed"]))
+    needs = _with_relations("need", Need.objects.filter(pk__in=wanted["need"]))
+    docs: list[Document] = [seed_document(s) for s in seeds] + [need_document(n) for n in needs]
+    for organisation in _with_relations("org", Organisation.objects.filter(pk__in=wanted["org"])):
         document = organisation_document(organisation)
         if document is not None:
             docs.append(document)
@@ -319,22 +380,39 @@ def merge_shards(
     meanwhile, and save it in place of the old one. Returns the document count.
 
     Holds the writer lock from reading the change log to the save, so a change is either in
-    the log or made to the new index afterwards."""
+    the log or made to the new index afterwards. The merge streams into the index directory
+    (bounded memory, engine/merge.py); only changes saved meanwhile load the merged index."""
     embedder = embedder or get_embedder()
     missing = [i for i in range(shards) if not (shard_dir(run, i) / "manifest.json").exists()]
     if missing:
         raise MatchIndexError(f"shard(s) {', '.join(map(str, missing))} of rebuild {run} are missing")
     parts = (MatchIndex.load(shard_dir(run, i), embedder=embedder) for i in range(shards))
     with _writer():
-        index = MatchIndex.merge(parts, embedder=embedder, progress=progress)
+        merged = run_dir(run) / "merged"
+        MatchIndex.merge_saved(parts, merged, progress=progress)
         changed = (run_dir(run) / CHANGES_FILE).read_text(encoding="utf-8").split()
         if changed:
+            index = MatchIndex.load(merged, embedder=embedder)
             docs, gone = current_documents(list(dict.fromkeys(changed)))
             index.remove(gone)
             index.add(docs)
-        index.save(index_path())
+            index.save(index_path())
+            count = len(index)
+        else:
+            count = json.loads((merged / "manifest.json").read_text(encoding="utf-8"))["documents"]
+            _replace_index(merged)
     _cache.pop(str(index_path()), None)
-    return len(index)
+    return count
+
+
+def _replace_index(directory: Path) -> None:
+    """Put a finished index directory in the place of the platform index (writer lock held)."""
+    target = index_path()
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    directory.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_status_path() -> Path:

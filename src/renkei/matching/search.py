@@ -1,8 +1,9 @@
 """One search across seeds, needs and capabilities, as a user may see them.
 
-The engine ranks; this module decides what it may rank: `allowed_ids` turns the user's
-visibility and the page's filters into the engine's `allow` set, and `run_search` turns the
-engine's matches back into rows with their reasons (shared terms, highlighted passage)."""
+The engine ranks; this module decides what it may rank: `allow_mask` turns the user's
+visibility and the page's filters into the engine's `allow` mask over the index's fields, and
+`run_search` turns the engine's matches back into rows with their reasons (shared terms,
+highlighted passage), keeping only rows the database says the user may see (`visible_rows`)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+import numpy as np
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from renkei.directory.access import visible_organisations
+from renkei.accounts.scope import Scope, scope_for
+from renkei.core.models import Visibility
+from renkei.directory.access import SIGNED_IN_LEVELS, visible_organisations
 from renkei.directory.models import Organisation
 from renkei.matching import access, indexing
-from renkei.matching.engine import Match
+from renkei.matching.choices import ListingVisibility
+from renkei.matching.engine import Match, MatchIndex
 from renkei.matching.models import Need, Seed
 
 KINDS = ("seed", "need", "org")
@@ -106,26 +111,103 @@ def _organisation_q(f: SearchFilters) -> Q:
     return q
 
 
-def allowed_ids(user, filters: SearchFilters | None = None) -> set[str]:
-    """Document ids the user may see that pass the filters."""
+def visible_rows(user, filters: SearchFilters | None = None) -> dict[str, QuerySet]:
+    """The database's answer: for each kind, the rows the user may see that pass the filters.
+
+    The search ranks over ``allow_mask`` (the same rules over the index's fields) and keeps only
+    the results these querysets hold, so a listing changed a moment ago is never shown on the
+    strength of its indexed fields."""
     f = filters or SearchFilters()
-    ids: set[str] = set()
-    if "seed" in f.kinds:
-        seeds = access.visible_seeds(user).filter(_listing_q(f))
-        if f.stage:
-            seeds = seeds.filter(stage=f.stage)
-        if f.on_organisation:
-            seeds = seeds.exclude(pk__in=access.anonymised_hidden_from(user, Seed))
-        ids |= {f"seed-{pk}" for pk in seeds.values_list("pk", flat=True)}
-    if "need" in f.kinds and not f.stage:
-        needs = access.visible_needs(user).filter(_listing_q(f))
-        if f.on_organisation:
-            needs = needs.exclude(pk__in=access.anonymised_hidden_from(user, Need))
-        ids |= {f"need-{pk}" for pk in needs.values_list("pk", flat=True)}
-    if "org" in f.kinds and not f.stage:
-        orgs = visible_organisations(user).filter(_organisation_q(f))
-        ids |= {f"org-{pk}" for pk in orgs.values_list("pk", flat=True)}
-    return ids
+    seeds = access.visible_seeds(user).filter(_listing_q(f))
+    needs = access.visible_needs(user).filter(_listing_q(f))
+    if f.stage:
+        seeds = seeds.filter(stage=f.stage)
+    rows = {"seed": seeds, "need": needs, "org": visible_organisations(user).filter(_organisation_q(f))}
+    for kind, model in (("seed", Seed), ("need", Need)):
+        if f.on_organisation and _kind_searched(kind, f):
+            rows[kind] = rows[kind].exclude(pk__in=access.anonymised_hidden_from(user, model))
+    return {kind: qs if _kind_searched(kind, f) else qs.none() for kind, qs in rows.items()}
+
+
+def _kind_searched(kind: str, f: SearchFilters) -> bool:
+    return kind in f.kinds and (kind == "seed" or not f.stage)  # only seeds have a stage
+
+
+def allow_mask(index: MatchIndex, user, filters: SearchFilters | None = None) -> np.ndarray:
+    """The index positions the user may see that pass the filters: the engine's ``allow``.
+
+    The rules of ``access`` and ``visible_rows``, applied to the documents' fields
+    (indexing.py) as boolean arrays: a few milliseconds at a million documents, where a set of
+    ids from the database took seconds. Proved equal to ``visible_rows`` by
+    tests/matching/test_search_masks.py."""
+    f = filters or SearchFilters()
+    scope = scope_for(user)
+    kinds = [kind for kind in KINDS if _kind_searched(kind, f)]
+    if not kinds:
+        return np.zeros(len(index.documents), dtype=bool)
+    mask = index.field_mask(kind=kinds) & _visible_mask(index, user, scope) & _filter_mask(index, f)
+    if f.on_organisation and not scope.reads_all:
+        mask &= ~_anonymised_hidden_mask(index, user, scope)
+    return mask
+
+
+def _visible_mask(index: MatchIndex, user, scope: Scope) -> np.ndarray:
+    listings = index.field_mask(kind=["seed", "need"])
+    organisations = index.field_mask(kind="org")
+    if scope.reads_all:
+        return listings | organisations
+    return (listings & _listing_rule(index, user, scope)) | (organisations & _organisation_rule(index, scope))
+
+
+def _listing_rule(index: MatchIndex, user, scope: Scope) -> np.ndarray:
+    """access._visible_q over the index: public, or the user's clusters, or their own."""
+    mask = index.field_mask(visibility=ListingVisibility.PUBLIC)
+    if not scope.authenticated:
+        return mask
+    mask |= index.field_mask(visibility=ListingVisibility.CLUSTER, clusters=access.member_cluster_ids(scope))
+    mask |= index.field_mask(visibility=ListingVisibility.COORDINATORS, clusters=scope.staff_cluster_ids)
+    return mask | _owned_mask(index, user, scope)
+
+
+def _owned_mask(index: MatchIndex, user, scope: Scope) -> np.ndarray:
+    return index.field_mask(organisation=scope.own_organisation_ids) | index.field_mask(created_by=user.pk)
+
+
+def _organisation_rule(index: MatchIndex, scope: Scope) -> np.ndarray:
+    """directory.access's organisation rule over the index."""
+    if not scope.authenticated:
+        return index.field_mask(org_visibility=Visibility.PUBLIC)
+    staff = Organisation.objects.filter(scope.staff_organisations_q()).values_list("pk", flat=True)
+    return index.field_mask(org_visibility=SIGNED_IN_LEVELS) | index.field_mask(
+        organisation=set(staff) | scope.own_organisation_ids
+    )
+
+
+def _anonymised_hidden_mask(index: MatchIndex, user, scope: Scope) -> np.ndarray:
+    """access.anonymised_hidden_from over the index: anonymised listings whose owner the user
+    may not know (an owner filter must not single them out)."""
+    hidden = index.field_mask(anonymised=True)
+    if scope.authenticated:
+        hidden &= ~_owned_mask(index, user, scope) & ~index.field_mask(clusters=scope.staff_cluster_ids)
+    return hidden
+
+
+def _filter_mask(index: MatchIndex, f: SearchFilters) -> np.ndarray:
+    """The page's filters as ``_listing_q`` and ``_organisation_q`` apply them."""
+    wanted = {
+        "tech_fields": f.field,
+        "prefecture": f.prefecture,
+        "region": f.region,
+        "organisation_kind": f.organisation_kind,
+        "cluster_codes": f.cluster,
+        "programmes": f.programme,
+        "stage": f.stage,
+    }
+    mask = index.field_mask(**{name: value for name, value in wanted.items() if value})
+    if f.since:
+        since = f.since.isoformat()
+        mask &= index.field_mask(created=[day for day in index.field_values("created") if day >= since])
+    return mask
 
 
 @dataclass
@@ -151,17 +233,18 @@ def highlighted(match: Match) -> SafeString:
     return mark_safe(explanation.passage.marked("<mark>", "</mark>", escape=escape))  # noqa: S308 - escaped above
 
 
-def results_for(user, matches: list[Match]) -> list[Result]:
-    """Load the rows behind matches (one query per kind) and attach their reasons."""
+def results_for(user, matches: list[Match], filters: SearchFilters | None = None) -> list[Result]:
+    """Load the rows behind matches (one query per kind) and attach their reasons. Only rows
+    the user may see (and, with ``filters``, that pass them) are kept."""
     wanted: dict[str, list[int]] = {"seed": [], "need": [], "org": []}
     for m in matches:
         kind, pk = indexing.parse_doc_id(m.id)
         wanted[kind].append(pk)
+    # Fetched through the access helpers once more: the index may be a moment behind.
+    querysets = visible_rows(user, filters)
     rows: dict[str, dict[int, Any]] = {
-        # Fetched through the access helpers once more: the index may be a moment behind.
-        "seed": access.visible_seeds(user).select_related("organisation").in_bulk(wanted["seed"]),
-        "need": access.visible_needs(user).select_related("organisation").in_bulk(wanted["need"]),
-        "org": visible_organisations(user).in_bulk(wanted["org"]),
+        kind: (qs if kind == "org" else qs.select_related("organisation")).in_bulk(wanted[kind])
+        for kind, qs in querysets.items()
     }
     out = []
     for m in matches:
@@ -193,12 +276,12 @@ def run_search(user, text: str, filters: SearchFilters | None = None, *, top: in
     if not text:
         return []
     index = indexing.get_index()
-    if index is None:
+    if index is None or not indexing.has_current_fields(index):
         raise IndexMissing
-    allow = allowed_ids(user, filters)
-    if not allow:
+    allow = allow_mask(index, user, filters)
+    if not allow.any():
         return []
-    return results_for(user, index.search(text, top=top, allow=allow))
+    return results_for(user, index.search(text, top=top, allow=allow), filters)
 
 
 def need_text(need: Need) -> str:

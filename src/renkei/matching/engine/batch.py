@@ -19,6 +19,7 @@ from .index import Document, EngineConfig, MatchIndex, Progress
 
 MAX_TEXT_CHARS = 1_000_000
 MAX_ERRORS_SHOWN = 10
+EVIDENCE_KEYS = ("evidence", "n_projects")  # optional document keys read as Document.fields["evidence"]
 
 
 class BatchInputError(ValueError):
@@ -126,6 +127,10 @@ def _check_values(data: dict[str, Any], keys: tuple[str, ...]) -> str | None:
         if key == "id" or key not in data:
             continue
         value = data[key]
+        if key in EVIDENCE_KEYS:
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+                return f"{key!r} must be a number of at least 0, found {value!r}"
+            continue
         if key == "keywords":
             if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 return "'keywords' must be a list of strings"
@@ -140,10 +145,12 @@ def _check_values(data: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 
 def read_documents(path: str | os.PathLike[str]) -> list[Document]:
-    """Documents from JSONL: ``{"id", "lang", "title", "text"}`` (+ optional ``keywords``)."""
+    """Documents from JSONL: ``{"id", "lang", "title", "text"}`` (+ optional ``keywords``, and
+    ``evidence``: how many records stand behind the document, e.g. a partner's projects;
+    bench-dev's ``n_projects`` is read as the same). Fusion uses the evidence (fusion.py)."""
     docs = []
     path = Path(path)
-    for number, data in _objects(path, ("id", "lang", "title", "text"), ("keywords",)):
+    for number, data in _objects(path, ("id", "lang", "title", "text"), ("keywords", *EVIDENCE_KEYS)):
         if not (data["text"].strip() or data["title"].strip()):
             raise BatchInputError(f"{path}, line {number}: 'title' and 'text' are both empty")
         docs.append(
@@ -153,9 +160,17 @@ def read_documents(path: str | os.PathLike[str]) -> list[Document]:
                 title=data["title"] or "",
                 text=data["text"],
                 keywords=tuple(data.get("keywords") or ()),
+                fields=_evidence(data),
             )
         )
     return docs
+
+
+def _evidence(data: dict[str, Any]) -> dict[str, float]:
+    for key in EVIDENCE_KEYS:
+        if data.get(key) is not None:
+            return {"evidence": float(data[key])}
+    return {}
 
 
 def read_queries(path: str | os.PathLike[str]) -> list[Query]:

@@ -37,6 +37,21 @@ def get_model():  # type: ignore[no-untyped-def]
     return USE(threads=1)
 
 
+@lru_cache(maxsize=1)
+def _blas_controller():  # type: ignore[no-untyped-def]
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread():  # type: ignore[no-untyped-def]
+    """A context with one BLAS thread. A query's products (one vector against the stored ones)
+    are too small for OpenBLAS's threads: waking them costs more than they save, and on a
+    shared machine they spin. 1,000 stored vectors × a query: 0.25 ms CPU on one thread, 6.8 ms
+    on two at load 5 (docs/benchmarks.md, "Speed and memory")."""
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
 def _encode_chunk(texts: list[str]) -> np.ndarray:
     return get_model().encode(texts).astype(np.float32, copy=False)
 
@@ -157,10 +172,7 @@ class VectorStore:
 
     # ---- ANN ----
     def build_ann(self, *, threads: int = -1) -> None:
-        import hnswlib
-
-        index = hnswlib.Index(space="ip", dim=self.dim)
-        index.init_index(max_elements=max(self.n_slots, 1024), M=16, ef_construction=100, random_seed=7)
+        index = _new_hnsw(self.dim, self.n_slots)
         self._hnsw = index
         self._hnsw_add(0, self.n_slots, threads=threads)
         for slot in np.flatnonzero(~self.slot_alive):
@@ -199,7 +211,8 @@ class VectorStore:
             slot_ok &= position_mask[self.slot_pos]
         if self._hnsw is not None and slot_ok.sum() > 0.05 * self.n_slots:
             return [self._search_ann(q, k, slot_ok) for q in queries]
-        return self._search_exact(queries, k, slot_ok)
+        with one_blas_thread():
+            return self._search_exact(queries, k, slot_ok)
 
     def _search_exact(self, queries: np.ndarray, k: int, slot_ok: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         starts, group_pos = self._doc_groups()
@@ -254,10 +267,18 @@ class VectorStore:
     def scores_for(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Dense score (best slot) of the given positions; -1 where a position has no vector."""
         out = np.full(len(positions), -1.0, dtype=np.float32)
-        for i, position in enumerate(positions.tolist()):
-            span = self.doc_slots.get(position)
-            if span:
-                out[i] = float((self._vectors[span[0] : span[1]] @ query).max())
+        get = self.doc_slots.get
+        spans = [get(position) for position in positions.tolist()]
+        found = np.fromiter((span is not None for span in spans), dtype=bool, count=len(spans))
+        if not found.any():
+            return out
+        starts = np.fromiter((span[0] for span in spans if span), dtype=np.int64)
+        sizes = np.fromiter((span[1] - span[0] for span in spans if span), dtype=np.int64)
+        # All the documents' slots in one product, then the best slot of each document.
+        slots = np.repeat(starts - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
+        with one_blas_thread():
+            sims = self._vectors[slots] @ query
+        out[found] = np.maximum.reduceat(sims, np.r_[0, np.cumsum(sizes)[:-1]])
         return out
 
     def slot_scores(self, query: np.ndarray, position: int) -> np.ndarray:
@@ -294,6 +315,28 @@ class VectorStore:
             index.load_index(str(directory / HNSW_FILE), max_elements=max(store.n_slots, 1024))
             store._hnsw = index
         return store
+
+
+def _new_hnsw(dim: int, size: int):  # type: ignore[no-untyped-def]
+    import hnswlib
+
+    index = hnswlib.Index(space="ip", dim=dim)
+    index.init_index(max_elements=max(size, 1024), M=16, ef_construction=100, random_seed=7)
+    return index
+
+
+def build_hnsw_file(vectors_path: Path, graph_path: Path, chunk: int, *, threads: int = -1) -> None:
+    """The HNSW graph of the (all live) vectors saved in ``vectors_path``, read in chunks of
+    ``chunk`` rows so that only the graph is held whole; saved to ``graph_path``."""
+    with vectors_path.open("rb") as f:
+        major, _ = np.lib.format.read_magic(f)
+        read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+        (n, dim), _, dtype = read_header(f)
+        index = _new_hnsw(dim, n)
+        for start in range(0, n, chunk):
+            rows = np.fromfile(f, dtype=dtype, count=min(chunk, n - start) * dim).reshape(-1, dim)
+            index.add_items(rows, np.arange(start, start + len(rows)), num_threads=threads)
+    index.save_index(str(graph_path))
 
 
 def _top(scores: np.ndarray, positions: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

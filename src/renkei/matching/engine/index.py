@@ -2,9 +2,10 @@
 
 One ``MatchIndex`` serves the web pages, the API, ``renkei match`` and ``renkei match-batch``:
 all of them call ``search_many`` (``search`` is the one-query case), so the ranking is the same
-code everywhere. Visibility is the caller's business and enters as ``allow``: a set of
-document ids the user may see. Every stage (BM25, vectors, fusion) honours it, and the final
-list is checked against it once more, so a hidden document can never be returned.
+code everywhere. Visibility is the caller's business and enters as ``allow``: the document ids
+the user may see, or a boolean mask over positions (``field_mask``; the site's search builds
+one, search.allow_mask). Every stage (BM25, vectors, fusion) honours it, and the final list is
+checked against it once more, so a hidden document can never be returned.
 """
 
 from __future__ import annotations
@@ -93,9 +94,11 @@ class EngineConfig:
     dense_budget_ja: int = 1200
     dense_title: bool = True
     ann_threshold: int = 200_000
-    # Fusion: "rrf" (reciprocal rank), "weighted" (min–max normalised scores) or "maxnorm"
-    # (BM25 / best BM25 of the query, plus the raw cosine).
-    fusion: str = "maxnorm"
+    # Fusion: "rrf" (reciprocal rank), "weighted" (min–max normalised scores), "maxnorm"
+    # (BM25 / best BM25 of the query, plus the raw cosine) or "linear" (fitted weights over
+    # fusion.features, read from ``fusion_weights``: a JSON path, empty = the shipped file).
+    fusion: str = "linear"
+    fusion_weights: str = ""
     rrf_k: int = 60
     lexical_weight: float = 0.6
     dense_weight: float = 0.4
@@ -108,7 +111,7 @@ class EngineConfig:
             "dense_strategy": ("passages", "first"),
             "pooling": ("mean", "max"),
             "query_pooling": ("mean", "whole"),
-            "fusion": ("maxnorm", "weighted", "rrf"),
+            "fusion": ("maxnorm", "weighted", "rrf", "linear"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -219,55 +222,37 @@ class MatchIndex:
         embedder: Embedder | None = None,
         progress: Progress | None = None,
     ) -> MatchIndex:
-        """One index holding the documents of ``parts`` in order, as if built in one go.
+        """One index holding the documents of ``parts`` in order, as if built in one go: the
+        merge of ``merge_saved`` in a scratch directory, loaded."""
+        with tempfile.TemporaryDirectory(prefix="renkei-merge-") as scratch:
+            first = cls.merge_saved(parts, Path(scratch) / "merged", progress=progress)
+            return cls.load(Path(scratch) / "merged", embedder=embedder or first.embedder)
 
-        ``parts`` may be a generator (each part is dropped once copied); ``progress`` counts
-        parts under the stage "merge".
+    @classmethod
+    def merge_saved(
+        cls, parts: Iterable[MatchIndex], directory: str | os.PathLike[str], *, progress: Progress | None = None
+    ) -> MatchIndex:
+        """Save the merge of ``parts`` to ``directory`` (atomically), never holding it whole.
 
         Used by the split rebuild: shards are built (analysed and embedded) by separate
-        workers, and the merge only renumbers term ids and positions, concatenates the
-        vectors, and builds the BM25 matrix and, past the threshold, the HNSW graph. Every
-        part must have the same configuration; an id in two parts is an error.
+        workers, and the merge renumbers term ids and positions, appends the vectors, and
+        builds the BM25 matrix and, past the threshold, the HNSW graph (engine/merge.py): its
+        memory is bounded by one part, not the whole index. ``parts`` may be a generator (each
+        part is dropped once written); ``progress`` counts parts under the stage "merge".
+        Every part must have the same configuration; an id in two parts is an error. Returns
+        the first part (its settings and embedder).
         """
-        index: MatchIndex | None = None
-        terms: list[np.ndarray | None] = []
-        for part in parts:  # may be a generator loading one part at a time
-            if index is None:
-                index = cls(part.config, embedder=embedder or part.embedder)
-                index.vectors.defer_ann = True
-            elif part.config != index.config:
-                raise MatchIndexError("the parts were built with different engine settings")
-            offset = len(index.documents)
-            for doc_id, position in part.positions.items():
-                if doc_id in index.positions:
-                    raise MatchIndexError(f"document {doc_id!r} is in more than one part")
-                index.positions[doc_id] = position + offset
-            index.documents.extend(part.documents)
-            index.japanese.extend(part.japanese)
-            # Term ids are per part: map each part's vocabulary onto the merged one.
-            mapping = np.asarray(index.lexical._ids(part.lexical.keys(), grow=True), dtype=np.int32)
-            terms.extend(None if ids is None else mapping[ids] for ids in part.lexical.terms)
-            store = part.vectors
-            live = sorted(store.doc_slots)  # holes left by removals have no vectors
-            if live:
-                spans = [store.doc_slots[p] for p in live]
-                index.vectors.add(
-                    [p + offset for p in live],
-                    np.concatenate([store.vectors[start:end] for start, end in spans]),
-                    [end - start for start, end in spans],
-                )
-            if progress:
-                progress("merge", 1, None)
-        if index is None:
-            raise MatchIndexError("nothing to merge")
-        index.lexical._set_terms(terms)
-        index.vectors.defer_ann = False
-        if index.vectors.n_slots >= index.config.ann_threshold:
-            if progress:
-                progress("vector graph", 0, None)
-            index.vectors.build_ann()
-        index.lexical.refresh()
-        return index
+        from .merge import merge_into
+
+        target = Path(directory)
+        staging = _staging_dir(target)
+        try:
+            first, _count = merge_into(parts, staging, progress=progress)
+            _swap_in(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return first
 
     def lexical_keys(self, doc: Document) -> list[str]:
         c = self.config
@@ -464,6 +449,10 @@ class MatchIndex:
             mask &= hit
         return mask
 
+    def field_values(self, name: str) -> list[Any]:
+        """The distinct values of a field over the documents (for range filters over ``field_mask``)."""
+        return list(self._postings(name))
+
     def _postings(self, name: str) -> dict[Any, np.ndarray]:
         if self._field_postings is None:
             self._field_postings = {}
@@ -529,13 +518,10 @@ class MatchIndex:
         for i, query in enumerate(queries):
             lex_scores = None
             lex_pos = np.zeros(0, dtype=np.int64)
+            dense_pos, dense_sc = dense_hits[i] if dense_hits else (np.zeros(0, np.int64), np.zeros(0, np.float32))
             if mode != "dense":
                 q_ids = self.lexical.query_ids(self.query_keys(query), unique=c.query_unique_terms)
-                # Each distinct term once, weighted by its count: 28% less CPU than adding a long
-                # query's repeated terms one by one; same top 20 on bench-dev (docs/benchmarks.md).
-                lex_scores = self.lexical.scores(q_ids, mask, grouped=True)
-                lex_pos = _top_positive(lex_scores, n_candidates)
-            dense_pos, dense_sc = dense_hits[i] if dense_hits else (np.zeros(0, np.int64), np.zeros(0, np.float32))
+                lex_pos, lex_scores = self._lexical_candidates(q_ids, n_candidates, mask)
             matches = self._fuse(mode, lex_scores, lex_pos, dense_pos, dense_sc, q_vectors, i, top, has_japanese(query))
             matches = [m for m in matches if mask[self.positions[m.id]]]  # never leak a hidden document
             if explain:
@@ -544,6 +530,18 @@ class MatchIndex:
             if progress:
                 progress("rank", 1, None)
         return results
+
+    def _lexical_candidates(self, q_ids: np.ndarray, n: int, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ``n`` best BM25 positions (score > 0), and the BM25 scores of all positions.
+
+        Each distinct query term counts once, weighted by its count: 28% less CPU than adding a
+        long query's repeated terms one by one; same top 20 on bench-dev. Exhaustive scoring,
+        not ``LexicalIndex.top`` (MaxScore): with 1,000 candidates per query MaxScore must still
+        read about half the postings and complete ~half the collection, and measured slower
+        (docs/benchmarks.md, "BM25 scoring alone").
+        """
+        scores = self.lexical.scores(q_ids, mask, grouped=True)
+        return _top_positive(scores, n), scores
 
     def embed_queries(self, queries: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Query vectors (queries already normalised).
@@ -590,7 +588,7 @@ class MatchIndex:
         elif mode == "dense":
             ranked = list(zip(dense_pos[:top].tolist(), dense_sc[:top].tolist(), strict=True))
         else:
-            if c.fusion in ("weighted", "maxnorm"):
+            if c.fusion in ("weighted", "maxnorm", "linear"):
                 candidates = np.unique(np.r_[lex_pos, dense_pos]).astype(np.int64)
                 missing = np.array([p for p in candidates.tolist() if p not in dense_score], dtype=np.int64)
                 if len(missing) and q_vectors is not None:
@@ -598,17 +596,26 @@ class MatchIndex:
                         missing.tolist(), self.vectors.scores_for(q_vectors[qi], missing).tolist(), strict=True
                     ):
                         dense_score[p] = s
-                combine = fusion.weighted if c.fusion == "weighted" else fusion.max_normalised
-                fused = combine(
-                    candidates,
-                    lex_scores[candidates],
-                    np.array([dense_score[p] for p in candidates.tolist()], dtype=np.float32),
-                    c.lexical_weight,
-                    c.dense_weight,
-                    cross=None
+                dense_arr = np.array([dense_score[p] for p in candidates.tolist()], dtype=np.float32)
+                cross = (
+                    None
                     if japanese is None
-                    else np.array([japanese[p] != query_japanese for p in candidates.tolist()], dtype=bool),
+                    else np.array([japanese[p] != query_japanese for p in candidates.tolist()], dtype=bool)
                 )
+                if c.fusion == "linear":
+                    fused = fusion.linear(
+                        candidates,
+                        lex_scores[candidates],
+                        dense_arr,
+                        fusion.load_weights(c.fusion_weights),
+                        evidence=self._evidence(candidates),
+                        cross=cross,
+                    )
+                else:
+                    combine = fusion.weighted if c.fusion == "weighted" else fusion.max_normalised
+                    fused = combine(
+                        candidates, lex_scores[candidates], dense_arr, c.lexical_weight, c.dense_weight, cross=cross
+                    )
             else:
                 cross = (
                     set()
@@ -629,6 +636,12 @@ class MatchIndex:
             )
             for r, (p, s) in enumerate(ranked, 1)
         ]
+
+    def _evidence(self, positions: np.ndarray) -> np.ndarray:
+        """``Document.fields["evidence"]`` of each position: how many records stand behind the
+        document (a partner's seeds or projects), 1 when not given (fusion.features)."""
+        docs = self.documents
+        return np.array([float(docs[p].fields.get("evidence") or 1) for p in positions.tolist()], dtype=np.float64)
 
     def _explain(self, query: str, matches: list[Match], q_vector: np.ndarray | None) -> list[Match]:
         q_terms = QueryTerms.of(query)
@@ -670,8 +683,7 @@ class MatchIndex:
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write the index to ``directory`` atomically (a new directory swapped in)."""
         target = Path(directory)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        staging = _staging_dir(target)
         try:
             manifest = {
                 "format": FORMAT_VERSION,
@@ -685,13 +697,7 @@ class MatchIndex:
                     out.write(("null" if doc is None else json.dumps(doc.to_json(), ensure_ascii=False)) + "\n")
             self.lexical.save(staging)
             self.vectors.save(staging)
-            old = None
-            if target.exists():
-                old = target.with_name(f".{target.name}-old-{os.getpid()}")
-                target.rename(old)
-            staging.rename(target)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+            _swap_in(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -723,6 +729,22 @@ class MatchIndex:
                 f"{path} is damaged: {len(index.documents)} documents but {len(index.lexical)} term lists"
             )
         return index
+
+
+def _staging_dir(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put the finished directory ``staging`` in the place of ``target``."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _is_japanese(doc: Document) -> bool:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 VOCAB_FILE = "lexical_vocab.json"
 TERMS_FILE = "lexical_terms.npz"
+MATRIX_PREFIX = "lexical_bm25_"  # + data/indices/indptr .npy: the matrix, read without a rebuild
 
 
 class LexicalIndex:
@@ -34,6 +36,7 @@ class LexicalIndex:
         self._alive = bytearray()  # 1 per live position, kept with `terms` (read per query)
         self.n_alive = 0
         self._bm25 = None
+        self._term_max = np.zeros(0)
         self._stale = True
 
     # ---- updates ----
@@ -103,12 +106,16 @@ class LexicalIndex:
         """
         if not self._stale:
             return
+        self._install(bm25_matrix(self.terms, max(len(self.vocab), 1), k1=self.k1, b=self.b))
+
+    def _install(self, matrix: dict) -> None:
         import bm25s
 
         retriever = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
-        retriever.scores = bm25_matrix(self.terms, max(len(self.vocab), 1), k1=self.k1, b=self.b)
+        retriever.scores = matrix
         retriever.vocab_dict = {}
         retriever.nonoccurrence_array = None
+        self._term_max = term_maxima(matrix)
         self._bm25 = retriever
         self._stale = False
 
@@ -160,6 +167,110 @@ class LexicalIndex:
             scores = scores * mask
         return scores
 
+    def top(
+        self, query_ids: np.ndarray, k: int, mask: np.ndarray | None = None, *, extra: np.ndarray | None = None
+    ) -> LexicalHits:
+        """The ``k`` best allowed positions with a positive score, best first, with their scores,
+        and the scores of the positions ``extra``: what ``scores(query_ids, mask, grouped=True)``
+        gives (up to float32 rounding: the terms are added in another order), reading only the
+        postings MaxScore needs.
+
+        1. Each distinct query term gets a bound: its count in the query × its best score in any
+           document. Terms are read in decreasing order of bound (rare terms first: short lists).
+        2. Terms are read in full until the bounds of the terms left add up to less than θ, the
+           k-th best partial score of an allowed document: a document none of the read terms
+           holds cannot reach the top k. θ is recomputed each time the postings read double.
+        3. The documents read whose partial score plus that rest reaches θ, and ``extra``, are
+           completed term by term (``_complete``), dropping candidates as the rest shrinks.
+        4. The k best completed candidates (ties by position).
+        """
+        self.refresh()
+        extra = np.zeros(0, np.int64) if extra is None else np.asarray(extra, dtype=np.int64)
+        if self._bm25 is None or len(query_ids) == 0 or len(self.terms) == 0:
+            return LexicalHits(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(len(extra), np.float32), 0)
+        term_ids, counts = np.unique(np.asarray(query_ids), return_counts=True)
+        weights = counts.astype(np.float32)
+        bounds = self._term_max[term_ids] * weights
+        order = np.argsort(-bounds, kind="stable")
+        term_ids, weights = term_ids[order], weights[order]
+        rest = np.r_[np.cumsum(bounds[order][::-1])[::-1], 0.0] * (1 + _SLACK)  # rest[i]: terms i.. at most
+        partial, split, theta = self._read_essential(term_ids, weights, rest, k, mask)
+        indptr = self._bm25.scores["indptr"]
+        read = int((indptr[term_ids[:split] + 1] - indptr[term_ids[:split]]).sum())
+        candidates = np.flatnonzero(partial)
+        if mask is not None:
+            candidates = candidates[mask[candidates]]
+        candidates = candidates[partial[candidates] + rest[split] >= theta]
+        todo = np.union1d(candidates, extra)
+        allowed = np.isin(todo, candidates, assume_unique=True)
+        must = np.isin(todo, extra)
+        scores = self._complete(partial, todo, allowed, must, term_ids[split:], weights[split:], rest[split:], theta, k)
+        keep = allowed & (scores > 0)
+        best = _best(todo[keep], scores[keep], k)
+        extra_scores = scores[np.searchsorted(todo, extra)] if len(extra) else np.zeros(0, np.float32)
+        return LexicalHits(todo[keep][best], scores[keep][best], extra_scores, read)
+
+    def _read_essential(
+        self, term_ids: np.ndarray, weights: np.ndarray, rest: np.ndarray, k: int, mask: np.ndarray | None
+    ) -> tuple[np.ndarray, int, float]:
+        """Step 2 of ``top``: (partial scores, how many terms were read, θ)."""
+        matrix = self._bm25.scores
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        partial = np.zeros(len(self.terms), dtype=np.float32)
+        theta, read, check_at = 0.0, 0, 0
+        for i, term_id in enumerate(term_ids.tolist()):
+            if theta > 0 and rest[i] < theta:
+                return partial, i, theta
+            lo, hi = int(indptr[term_id]), int(indptr[term_id + 1])
+            np.add.at(partial, indices[lo:hi], data[lo:hi] * weights[i] if weights[i] != 1 else data[lo:hi])
+            read += hi - lo
+            if read >= check_at:
+                theta = _kth_best(partial, mask, k)
+                check_at = 2 * read
+        return partial, len(term_ids), theta
+
+    def _complete(
+        self,
+        partial: np.ndarray,
+        todo: np.ndarray,
+        allowed: np.ndarray,
+        must: np.ndarray,
+        term_ids: np.ndarray,
+        weights: np.ndarray,
+        rest: np.ndarray,
+        theta: float,
+        k: int,
+    ) -> np.ndarray:
+        """Step 3 of ``top``: the full scores of the positions ``todo`` (sorted). A candidate whose
+        score plus the bounds of the terms left falls below θ stops being completed (its score is
+        then too low to matter, and it is not returned); θ is taken over the ``allowed`` ones;
+        ``must`` ones are always completed."""
+        matrix = self._bm25.scores
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        scores = partial[todo]
+        live = np.arange(len(todo))  # indices into todo still being completed
+        for j, term_id in enumerate(term_ids.tolist()):
+            lo, hi = int(indptr[term_id]), int(indptr[term_id + 1])
+            docs = todo[live]
+            postings = indices[lo:hi]
+            if len(docs) * _SEARCH_COST < hi - lo:  # few candidates: binary search in the list
+                at = np.minimum(np.searchsorted(postings, docs), hi - lo - 1)
+                hit = postings[at] == docs
+                scores[live[hit]] += data[lo + at[hit]] * weights[j]
+            else:  # many: one pass over the list
+                wanted = np.zeros(len(partial), dtype=bool)
+                wanted[docs] = True
+                found = wanted[postings]
+                scores[live[np.searchsorted(docs, postings[found])]] += data[lo:hi][found] * weights[j]
+            theta = max(theta, _kth_best_of(scores[live][allowed[live]], k))
+            still = must[live] | (scores[live] + rest[j + 1] >= theta)
+            if not still.all():
+                live = live[still]
+        dropped = np.ones(len(todo), dtype=bool)
+        dropped[live] = False
+        scores[dropped] = 0  # pruned: below the k-th best, never returned
+        return scores
+
     def postings(self, query_ids: np.ndarray) -> int:
         """How many postings scoring these term ids reads (pass unique ids for ``grouped``)."""
         self.refresh()
@@ -186,6 +297,9 @@ class LexicalIndex:
         lengths = np.array([-1 if t is None else len(t) for t in self.terms], dtype=np.int64)
         flat = np.concatenate([t for t in self.terms if t is not None] or [np.zeros(0, np.int32)])
         np.savez(directory / TERMS_FILE, lengths=lengths, flat=flat.astype(np.int32))
+        if not self._stale and self._bm25 is not None:
+            for name in ("data", "indices", "indptr"):
+                np.save(directory / f"{MATRIX_PREFIX}{name}.npy", self._bm25.scores[name])
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -203,7 +317,90 @@ class LexicalIndex:
             terms.append(flat[position : position + length])
             position += length
         index._set_terms(terms)
+        index._load_matrix(directory)
         return index
+
+    def _load_matrix(self, directory: Path) -> None:
+        """Take the saved BM25 matrix (memory-mapped) if it fits the terms; else it is rebuilt."""
+        paths = {name: directory / f"{MATRIX_PREFIX}{name}.npy" for name in ("data", "indices", "indptr")}
+        if not all(path.exists() for path in paths.values()):
+            return
+        matrix: dict = {name: np.load(path, mmap_mode="r", allow_pickle=False) for name, path in paths.items()}
+        matrix["indptr"] = np.asarray(matrix["indptr"])
+        if len(matrix["indptr"]) != max(len(self.vocab), 1) + 1 or matrix["indptr"][-1] != len(matrix["data"]):
+            return
+        matrix["num_docs"] = len(self.terms)
+        self._install(matrix)
+
+
+class LexicalHits(NamedTuple):
+    """``LexicalIndex.top``: the best positions and their scores, the scores of ``extra``, and
+    how many postings were read in full (the rest only looked up for candidates)."""
+
+    positions: np.ndarray
+    scores: np.ndarray
+    extra_scores: np.ndarray
+    read: int
+
+
+_SLACK = 1e-5  # float32 sums may exceed the float64 sum of the bounds by rounding
+_SEARCH_COST = 16  # a binary search costs about as much as reading this many postings
+
+
+def _kth_best(partial: np.ndarray, mask: np.ndarray | None, k: int) -> float:
+    touched = np.flatnonzero(partial)
+    if mask is not None:
+        touched = touched[mask[touched]]
+    return _kth_best_of(partial[touched], k)
+
+
+def _kth_best_of(values: np.ndarray, k: int) -> float:
+    """The k-th largest value (0 when there are fewer than k)."""
+    if len(values) < k:
+        return 0.0
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
+def _best(positions: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, best first, ties by position."""
+    if len(scores) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        # Keep every score tied with the k-th, so ties are broken by position below.
+        part = np.flatnonzero(scores >= scores[part].min())
+    else:
+        part = np.arange(len(scores))
+    return part[np.lexsort((positions[part], -scores[part]))][:k]
+
+
+def postings_by_term(terms: Sequence[np.ndarray | None], offset: int = 0) -> tuple[np.ndarray, ...]:
+    """The (term, document, tf) postings of ``terms`` as int32 arrays sorted by term, documents
+    (positions + ``offset``) increasing within a term (steps 1–2 of ``bm25_matrix``)."""
+    term_parts, doc_parts, tf_parts = [], [], []
+    lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=len(terms))
+    for first in range(0, len(terms), _BLOCK_DOCS):
+        block = [t if t is not None else _EMPTY for t in terms[first : first + _BLOCK_DOCS]]
+        block_lengths = lengths[first : first + len(block)]
+        if not block_lengths.sum():
+            continue
+        size = len(block)
+        pair = np.concatenate(block).astype(np.int64) * size
+        pair += np.repeat(np.arange(size, dtype=np.int64), block_lengths)
+        pair, tf = np.unique(pair, return_counts=True)
+        term, doc = np.divmod(pair, size)
+        term_parts.append(term.astype(np.int32))
+        doc_parts.append((doc + first + offset).astype(np.int32))
+        tf_parts.append(tf.astype(np.int32))
+        del pair, term, doc, tf
+    if not term_parts:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32)
+    term = np.concatenate(term_parts)
+    del term_parts
+    order = np.argsort(term, kind="stable")
+    term = term[order]
+    doc = np.concatenate(doc_parts)[order]
+    del doc_parts
+    tf = np.concatenate(tf_parts)[order]
+    return term, doc, tf
 
 
 def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, b: float) -> dict:
@@ -222,36 +419,14 @@ def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, 
     alive = np.fromiter((t is not None for t in terms), dtype=bool, count=n_docs)
     n_alive = int(alive.sum())
     avgdl = float(lengths[alive].mean()) if n_alive and lengths[alive].sum() else 1.0
-    term_parts, doc_parts, tf_parts = [], [], []
-    for first in range(0, n_docs, _BLOCK_DOCS):
-        block = [t if t is not None else _EMPTY for t in terms[first : first + _BLOCK_DOCS]]
-        block_lengths = lengths[first : first + len(block)]
-        if not block_lengths.sum():
-            continue
-        size = len(block)
-        pair = np.concatenate(block).astype(np.int64) * size
-        pair += np.repeat(np.arange(size, dtype=np.int64), block_lengths)
-        pair, tf = np.unique(pair, return_counts=True)
-        term, doc = np.divmod(pair, size)
-        term_parts.append(term.astype(np.int32))
-        doc_parts.append((doc + first).astype(np.int32))
-        tf_parts.append(tf.astype(np.int32))
-        del pair, term, doc, tf
-    if not term_parts:
+    term, doc, tf = postings_by_term(terms)
+    if not len(term):
         return {
             "data": np.zeros(0, np.float32),
             "indices": np.zeros(0, np.int32),
             "indptr": np.zeros(n_vocab + 1, np.int64),
             "num_docs": n_docs,
         }
-    term = np.concatenate(term_parts)
-    del term_parts
-    order = np.argsort(term, kind="stable")
-    term = term[order]
-    doc = np.concatenate(doc_parts)[order]
-    del doc_parts
-    tf = np.concatenate(tf_parts)[order]
-    del tf_parts, order
     per_term = np.bincount(term, minlength=n_vocab)
     idf = np.log1p((n_alive - per_term + 0.5) / (per_term + 0.5))
     data = np.empty(len(term), dtype=np.float32)
@@ -263,6 +438,16 @@ def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, 
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(per_term, out=indptr[1:])
     return {"data": data, "indices": doc, "indptr": indptr, "num_docs": n_docs}
+
+
+def term_maxima(matrix: dict) -> np.ndarray:
+    """Each term's best score in any document (MaxScore's bound), float64."""
+    indptr = matrix["indptr"]
+    out = np.zeros(len(indptr) - 1, dtype=np.float64)
+    nonempty = np.flatnonzero(np.diff(indptr) > 0)
+    if len(nonempty):
+        out[nonempty] = np.maximum.reduceat(matrix["data"], indptr[nonempty])
+    return out
 
 
 _BLOCK_DOCS = 50_000

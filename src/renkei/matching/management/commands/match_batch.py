@@ -18,7 +18,8 @@ from renkei.matching.engine.progress import rich_progress
 class Command(BaseCommand):
     help = (
         "Rank the documents of --docs for every query of --queries and write a TREC run "
-        "(qid Q0 docid rank score tag). Docs: JSON lines {id, lang, title, text}; "
+        "(qid Q0 docid rank score tag). Docs: JSON lines {id, lang, title, text}, optionally keywords "
+        "and evidence (or n_projects: how many records stand behind the document, used by the fusion); "
         "queries: {id, lang, text}; other keys are ignored."
     )
 

@@ -1,0 +1,107 @@
+"""The search's allow mask (rules applied to the index's fields) equals the database's answer
+(the access helpers and the filters) for every role and filter, and search results never
+outrun the database when the index lags behind a change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from renkei.core.models import TechField, Visibility
+from renkei.matching import indexing
+from renkei.matching.choices import ListingVisibility, Stage
+from renkei.matching.models import Seed
+from renkei.matching.search import SearchFilters, allow_mask, run_search, visible_rows
+from tests.matching.listings import *  # noqa: F403
+
+TODAY = timezone.localdate()
+FILTERS = {
+    "none": SearchFilters(),
+    "needs only": SearchFilters(kinds=("need",)),
+    "seeds and organisations": SearchFilters(kinds=("seed", "org")),
+    "stage": SearchFilters(stage=Stage.PRACTICAL),
+    "cluster b": SearchFilters(cluster="cluster-b"),
+    "programme": SearchFilters(programme="test-programme"),
+    "field": SearchFilters(field="life-science"),
+    "university owners": SearchFilters(organisation_kind="university"),
+    "tokyo": SearchFilters(prefecture="13"),
+    "kanto": SearchFilters(region="kanto"),
+    "since today": SearchFilters(since=TODAY),
+    "since tomorrow": SearchFilters(since=TODAY + dt.timedelta(days=1)),
+}
+
+
+@pytest.fixture
+def indexed(cast, listings, index_env):
+    """The cast's listings, one staged seed with a field, one seed created by the participant
+    for cluster B's coordinators, capabilities of organisations of every visibility."""
+    practical = make_seed(  # noqa: F405
+        cast.university_a, clusters=[cast.cluster_a], stage=Stage.PRACTICAL, visibility=ListingVisibility.PUBLIC
+    )
+    practical.fields.add(TechField.objects.get(code="life-science"))
+    participant = cast.users()["participant"]
+    make_seed(  # noqa: F405
+        cast.secret_company_b,
+        clusters=[cast.cluster_b],
+        visibility=ListingVisibility.COORDINATORS,
+        created_by=participant,
+        anonymised=True,
+    )
+    for organisation in (cast.company_a, cast.secret_company_a, cast.public_company_b, cast.secret_company_b):
+        organisation.capability = f"{organisation.name_ja}の精密加工技術"
+        organisation.save()
+    assert {o.visibility for o in (cast.company_a, cast.secret_company_a, cast.public_company_b)} == {
+        Visibility.MEMBERS,
+        Visibility.RESTRICTED,
+        Visibility.PUBLIC,
+    }
+    indexing.rebuild()
+    return indexing.get_index()
+
+
+def _mask_ids(index, mask: np.ndarray) -> set[str]:
+    return {index.documents[p].id for p in np.flatnonzero(mask)}
+
+
+def _database_ids(user, filters: SearchFilters) -> set[str]:
+    rows = visible_rows(user, filters)
+    return {f"{kind}-{pk}" for kind, qs in rows.items() for pk in qs.values_list("pk", flat=True)}
+
+
+@pytest.mark.parametrize("label", list(FILTERS))
+def test_the_mask_equals_the_database_for_every_role(cast, indexed, label):
+    filters = FILTERS[label]
+    for who, user in {"anonymous": None, **cast.users()}.items():
+        expected = _database_ids(user, filters) & set(indexed.ids())
+        assert _mask_ids(indexed, allow_mask(indexed, user, filters)) == expected, who
+
+
+def test_the_cases_are_not_empty(cast, indexed):
+    participant = cast.users()["participant"]
+    # the participant sees its own coordinators-only seed of cluster B (it created it) ...
+    own = Seed.objects.get(created_by=participant)
+    assert f"seed-{own.pk}" in _mask_ids(indexed, allow_mask(indexed, participant))
+    # ... but an owner filter hides an anonymised listing from a visitor
+    visitor = _mask_ids(indexed, allow_mask(indexed, None, FILTERS["tokyo"]))
+    assert f"seed-{own.pk}" not in visitor and visitor
+    assert _mask_ids(indexed, allow_mask(indexed, cast.national, FILTERS["stage"]))
+    assert not allow_mask(indexed, cast.national, FILTERS["since tomorrow"]).any()
+
+
+def test_a_listing_hidden_after_indexing_is_not_shown(client_for, cast, indexed, listings):
+    """The index is a moment behind: the final rows are checked against the database."""
+    assert any(r.obj == listings.public_seed for r in run_search(None, "糖鎖工学による診断薬"))
+    Seed.objects.filter(pk=listings.public_seed.pk).update(visibility=ListingVisibility.COORDINATORS)
+    assert all(r.obj != listings.public_seed for r in run_search(None, "糖鎖工学による診断薬"))
+
+
+def test_an_index_from_before_the_access_fields_is_reported_missing(cast, indexed):
+    from renkei.matching.search import IndexMissing
+
+    for doc in indexed.documents:
+        doc.fields.pop("v", None)
+    with pytest.raises(IndexMissing):
+        run_search(None, "燃料電池")

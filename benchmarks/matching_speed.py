@@ -539,8 +539,8 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
     }
     queries = [q["text"] for q in read("dev_a_partner_cordis", "queries.jsonl")[: n_queries // 2]]
     queries += [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
-    timings: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": [], "maxscore": []}
-    walls: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": [], "maxscore": []}
+    timings: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": []}
+    walls: dict[str, list[float]] = {"bm25s": [], "engine": [], "grouped": []}
     postings, postings_grouped, top20_same, top1000_overlap, max_rel = [], [], 0, [], 0.0
     top_cpu, essential_share = [], []
     matrix = lexical._bm25.scores
@@ -548,15 +548,13 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
     term_max = np.zeros(len(lengths), np.float64)  # each term's best score: MaxScore's bound
     nonempty = lengths > 0
     term_max[nonempty] = np.maximum.reduceat(matrix["data"], matrix["indptr"][:-1][nonempty])
-    identical, maxscore_same, maxscore_read = 0, 0, []
+    identical = 0
     for text in queries:
         q_ids = lexical.query_ids(keys(text))
         runs = {
             "bm25s": lambda q_ids=q_ids: lexical._bm25.get_scores_from_ids(q_ids),
             "engine": lambda q_ids=q_ids: lexical.scores(q_ids),
             "grouped": lambda q_ids=q_ids: lexical.scores(q_ids, grouped=True),
-            # MaxScore's top 1,000 (the scores above are followed by the top-1,000 selection)
-            "maxscore": lambda q_ids=q_ids: lexical.top(q_ids, 1000),
         }
         out = {}
         for name, run in runs.items():
@@ -565,11 +563,6 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
             timings[name].append(time.process_time() - t)
             walls[name].append(time.perf_counter() - w)
         identical += bool(np.array_equal(out["bm25s"], out["engine"]))
-        hits = out.pop("maxscore")
-        if len(q_ids):
-            top_grouped_set = set(_top_positive(out["grouped"], 1000).tolist())
-            maxscore_same += top_grouped_set == set(hits.positions.tolist())
-            maxscore_read.append(hits.read / max(1, lexical.postings(np.unique(q_ids))))
         postings.append(lexical.postings(q_ids))
         postings_grouped.append(lexical.postings(np.unique(q_ids)))
         exact, grouped = out["engine"], out["grouped"]
@@ -603,8 +596,6 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
         result[name] = _pcts(walls[name]) | _cpu(timings[name])
     result["top1000_selection"] = _cpu(top_cpu)
     result["maxscore_oracle_essential_postings_share_mean"] = round(statistics.mean(essential_share), 3)
-    result["maxscore_top1000_same_set_as_grouped"] = f"{maxscore_same}/{len(queries)}"
-    result["maxscore_postings_read_in_full_share_mean"] = round(statistics.mean(maxscore_read), 3)
     load.append(os.getloadavg())
     result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
     return result

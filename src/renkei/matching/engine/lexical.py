@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
@@ -36,7 +35,6 @@ class LexicalIndex:
         self._alive = bytearray()  # 1 per live position, kept with `terms` (read per query)
         self.n_alive = 0
         self._bm25 = None
-        self._term_max = np.zeros(0)
         self._stale = True
 
     # ---- updates ----
@@ -115,7 +113,6 @@ class LexicalIndex:
         retriever.scores = matrix
         retriever.vocab_dict = {}
         retriever.nonoccurrence_array = None
-        self._term_max = term_maxima(matrix)
         self._bm25 = retriever
         self._stale = False
 
@@ -165,110 +162,6 @@ class LexicalIndex:
             np.add.at(scores, indices[lo:hi], weights)
         if mask is not None:
             scores = scores * mask
-        return scores
-
-    def top(
-        self, query_ids: np.ndarray, k: int, mask: np.ndarray | None = None, *, extra: np.ndarray | None = None
-    ) -> LexicalHits:
-        """The ``k`` best allowed positions with a positive score, best first, with their scores,
-        and the scores of the positions ``extra``: what ``scores(query_ids, mask, grouped=True)``
-        gives (up to float32 rounding: the terms are added in another order), reading only the
-        postings MaxScore needs.
-
-        1. Each distinct query term gets a bound: its count in the query × its best score in any
-           document. Terms are read in decreasing order of bound (rare terms first: short lists).
-        2. Terms are read in full until the bounds of the terms left add up to less than θ, the
-           k-th best partial score of an allowed document: a document none of the read terms
-           holds cannot reach the top k. θ is recomputed each time the postings read double.
-        3. The documents read whose partial score plus that rest reaches θ, and ``extra``, are
-           completed term by term (``_complete``), dropping candidates as the rest shrinks.
-        4. The k best completed candidates (ties by position).
-        """
-        self.refresh()
-        extra = np.zeros(0, np.int64) if extra is None else np.asarray(extra, dtype=np.int64)
-        if self._bm25 is None or len(query_ids) == 0 or len(self.terms) == 0:
-            return LexicalHits(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(len(extra), np.float32), 0)
-        term_ids, counts = np.unique(np.asarray(query_ids), return_counts=True)
-        weights = counts.astype(np.float32)
-        bounds = self._term_max[term_ids] * weights
-        order = np.argsort(-bounds, kind="stable")
-        term_ids, weights = term_ids[order], weights[order]
-        rest = np.r_[np.cumsum(bounds[order][::-1])[::-1], 0.0] * (1 + _SLACK)  # rest[i]: terms i.. at most
-        partial, split, theta = self._read_essential(term_ids, weights, rest, k, mask)
-        indptr = self._bm25.scores["indptr"]
-        read = int((indptr[term_ids[:split] + 1] - indptr[term_ids[:split]]).sum())
-        candidates = np.flatnonzero(partial)
-        if mask is not None:
-            candidates = candidates[mask[candidates]]
-        candidates = candidates[partial[candidates] + rest[split] >= theta]
-        todo = np.union1d(candidates, extra)
-        allowed = np.isin(todo, candidates, assume_unique=True)
-        must = np.isin(todo, extra)
-        scores = self._complete(partial, todo, allowed, must, term_ids[split:], weights[split:], rest[split:], theta, k)
-        keep = allowed & (scores > 0)
-        best = _best(todo[keep], scores[keep], k)
-        extra_scores = scores[np.searchsorted(todo, extra)] if len(extra) else np.zeros(0, np.float32)
-        return LexicalHits(todo[keep][best], scores[keep][best], extra_scores, read)
-
-    def _read_essential(
-        self, term_ids: np.ndarray, weights: np.ndarray, rest: np.ndarray, k: int, mask: np.ndarray | None
-    ) -> tuple[np.ndarray, int, float]:
-        """Step 2 of ``top``: (partial scores, how many terms were read, θ)."""
-        matrix = self._bm25.scores
-        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
-        partial = np.zeros(len(self.terms), dtype=np.float32)
-        theta, read, check_at = 0.0, 0, 0
-        for i, term_id in enumerate(term_ids.tolist()):
-            if theta > 0 and rest[i] < theta:
-                return partial, i, theta
-            lo, hi = int(indptr[term_id]), int(indptr[term_id + 1])
-            np.add.at(partial, indices[lo:hi], data[lo:hi] * weights[i] if weights[i] != 1 else data[lo:hi])
-            read += hi - lo
-            if read >= check_at:
-                theta = _kth_best(partial, mask, k)
-                check_at = 2 * read
-        return partial, len(term_ids), theta
-
-    def _complete(
-        self,
-        partial: np.ndarray,
-        todo: np.ndarray,
-        allowed: np.ndarray,
-        must: np.ndarray,
-        term_ids: np.ndarray,
-        weights: np.ndarray,
-        rest: np.ndarray,
-        theta: float,
-        k: int,
-    ) -> np.ndarray:
-        """Step 3 of ``top``: the full scores of the positions ``todo`` (sorted). A candidate whose
-        score plus the bounds of the terms left falls below θ stops being completed (its score is
-        then too low to matter, and it is not returned); θ is taken over the ``allowed`` ones;
-        ``must`` ones are always completed."""
-        matrix = self._bm25.scores
-        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
-        scores = partial[todo]
-        live = np.arange(len(todo))  # indices into todo still being completed
-        for j, term_id in enumerate(term_ids.tolist()):
-            lo, hi = int(indptr[term_id]), int(indptr[term_id + 1])
-            docs = todo[live]
-            postings = indices[lo:hi]
-            if len(docs) * _SEARCH_COST < hi - lo:  # few candidates: binary search in the list
-                at = np.minimum(np.searchsorted(postings, docs), hi - lo - 1)
-                hit = postings[at] == docs
-                scores[live[hit]] += data[lo + at[hit]] * weights[j]
-            else:  # many: one pass over the list
-                wanted = np.zeros(len(partial), dtype=bool)
-                wanted[docs] = True
-                found = wanted[postings]
-                scores[live[np.searchsorted(docs, postings[found])]] += data[lo:hi][found] * weights[j]
-            theta = max(theta, _kth_best_of(scores[live][allowed[live]], k))
-            still = must[live] | (scores[live] + rest[j + 1] >= theta)
-            if not still.all():
-                live = live[still]
-        dropped = np.ones(len(todo), dtype=bool)
-        dropped[live] = False
-        scores[dropped] = 0  # pruned: below the k-th best, never returned
         return scores
 
     def postings(self, query_ids: np.ndarray) -> int:
@@ -331,45 +224,6 @@ class LexicalIndex:
             return
         matrix["num_docs"] = len(self.terms)
         self._install(matrix)
-
-
-class LexicalHits(NamedTuple):
-    """``LexicalIndex.top``: the best positions and their scores, the scores of ``extra``, and
-    how many postings were read in full (the rest only looked up for candidates)."""
-
-    positions: np.ndarray
-    scores: np.ndarray
-    extra_scores: np.ndarray
-    read: int
-
-
-_SLACK = 1e-5  # float32 sums may exceed the float64 sum of the bounds by rounding
-_SEARCH_COST = 16  # a binary search costs about as much as reading this many postings
-
-
-def _kth_best(partial: np.ndarray, mask: np.ndarray | None, k: int) -> float:
-    touched = np.flatnonzero(partial)
-    if mask is not None:
-        touched = touched[mask[touched]]
-    return _kth_best_of(partial[touched], k)
-
-
-def _kth_best_of(values: np.ndarray, k: int) -> float:
-    """The k-th largest value (0 when there are fewer than k)."""
-    if len(values) < k:
-        return 0.0
-    return float(np.partition(values, len(values) - k)[len(values) - k])
-
-
-def _best(positions: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best scores, best first, ties by position."""
-    if len(scores) > k:
-        part = np.argpartition(-scores, k - 1)[:k]
-        # Keep every score tied with the k-th, so ties are broken by position below.
-        part = np.flatnonzero(scores >= scores[part].min())
-    else:
-        part = np.arange(len(scores))
-    return part[np.lexsort((positions[part], -scores[part]))][:k]
 
 
 def postings_by_term(terms: Sequence[np.ndarray | None], offset: int = 0) -> tuple[np.ndarray, ...]:
@@ -438,16 +292,6 @@ def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, 
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(per_term, out=indptr[1:])
     return {"data": data, "indices": doc, "indptr": indptr, "num_docs": n_docs}
-
-
-def term_maxima(matrix: dict) -> np.ndarray:
-    """Each term's best score in any document (MaxScore's bound), float64."""
-    indptr = matrix["indptr"]
-    out = np.zeros(len(indptr) - 1, dtype=np.float64)
-    nonempty = np.flatnonzero(np.diff(indptr) > 0)
-    if len(nonempty):
-        out[nonempty] = np.maximum.reduceat(matrix["data"], indptr[nonempty])
-    return out
 
 
 _BLOCK_DOCS = 50_000

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from renkei.matching.engine import Document, EngineConfig, MatchIndex, MatchIndexError
+from renkei.matching.engine import index as index_module
 from renkei.matching.engine import lexical as lexical_module
 from tests.matching.conftest import as_document
 
@@ -190,3 +191,12 @@ def test_the_bm25_matrix_built_in_blocks_equals_a_direct_computation(monkeypatch
         assert np.all(np.diff(columns) > 0)  # documents increase within a term
         got[term, columns] = matrix["data"][lo:hi]
     assert np.allclose(got, expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_equal_scores_rank_by_position_and_the_cut_keeps_the_first(seed):
+    # Few distinct scores, so that the k-th place falls inside a run of ties: the engine's top k
+    # must be exactly the stable order (ties by position), never a partition's arbitrary pick.
+    scores = np.random.default_rng(seed).choice([0.0, 1.0, 2.0, 3.0], size=60).astype(np.float32)
+    expected = [p for p in np.argsort(-scores, kind="stable") if scores[p] > 0][:15]
+    assert index_module._top_positive(scores, 15).tolist() == expected

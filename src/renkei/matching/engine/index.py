@@ -760,10 +760,13 @@ def _mean_pool(vectors: np.ndarray, counts: Sequence[int]) -> np.ndarray:
 
 
 def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
+    """The k best positions with a positive score, best first; equal scores by position, so that
+    the same index gives the same ranking on every run."""
     positive = np.flatnonzero(scores > 0)
     if len(positive) > k:
-        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
-    return positive[np.argsort(-scores[positive], kind="stable")]
+        kth = scores[positive[np.argpartition(-scores[positive], k - 1)[k - 1]]]
+        positive = positive[scores[positive] >= kth]  # every tie of the k-th, still by position
+    return positive[np.argsort(-scores[positive], kind="stable")][:k]
 
 
 class _EmbeddingStream:

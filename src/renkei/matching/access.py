@@ -14,6 +14,8 @@ The rules (one place, proved by tests/matching/test_access.py):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -143,12 +145,15 @@ def shows_owner(user, listing: Seed | Need) -> bool:
     return scope.reads_all or is_owner(user, listing) or is_listing_staff(user, listing)
 
 
-def anonymised_hidden_from(user, model) -> set[int]:
-    """Pks of anonymised listings whose owner the user may not see (for lists, in one query)."""
+def anonymised_hidden_from(user, model, among: Iterable[int] | None = None) -> set[int]:
+    """Pks of anonymised listings whose owner the user may not see (for lists, in one query);
+    with ``among``, only those of these pks."""
     scope = scope_for(user)
     if scope.reads_all:
         return set()
     qs = model.objects.filter(anonymised=True)
+    if among is not None:
+        qs = qs.filter(pk__in=list(among))
     if scope.authenticated:
         qs = qs.exclude(_owner_q(scope, user)).exclude(clusters__in=scope.staff_cluster_ids)
     return set(qs.values_list("pk", flat=True))

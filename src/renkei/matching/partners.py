@@ -1,7 +1,8 @@
 """Partner recommendation: which organisations and researchers could answer a need, ranked by
 the summed evidence behind them, each with its reasons.
 
-1. Rank the seeds and capabilities the user may see for the need's text (one engine search).
+1. Rank the seeds and capabilities the user may see for the need's text (one engine search,
+   allowed by search.partner_mask; the rows are checked against the database again).
 2. Each matching seed is evidence for its owning organisation and for each of its researchers;
    each matching capability is evidence for its organisation. The evidence weight is the
    match's fused score.
@@ -20,8 +21,8 @@ from django.utils.translation import gettext as _
 from renkei.core.text import normalise_for_search
 from renkei.directory.access import visible_organisations, visible_people
 from renkei.directory.models import Organisation, Person
-from renkei.matching import access, indexing
-from renkei.matching.engine import Match
+from renkei.matching import access, indexing, search
+from renkei.matching.engine import Match, MatchIndex
 from renkei.matching.models import KEYWORD_SPLIT, Need, Seed
 from renkei.matching.search import is_relevant, need_text
 
@@ -64,35 +65,37 @@ class Partner:
         return self.obj.name
 
 
-def candidate_ids(user, need: Need) -> set[str]:
-    """What may count as evidence: seeds whose owner the user may know, visible capabilities."""
-    hidden_owner = access.anonymised_hidden_from(user, Seed)
-    seeds = access.visible_seeds(user).exclude(pk__in=hidden_owner)
-    orgs = visible_organisations(user).exclude(capability="").exclude(pk=need.organisation_id)
-    allow = {f"seed-{pk}" for pk in seeds.values_list("pk", flat=True)}
-    return allow | {f"org-{pk}" for pk in orgs.values_list("pk", flat=True)}
-
-
 def recommend(
-    user, need: Need, *, top: int = 10, matches: list[Match] | None = None
+    user,
+    need: Need,
+    *,
+    top: int = 10,
+    matches: list[Match] | None = None,
+    index: MatchIndex | None = None,
 ) -> tuple[list[Partner], list[Partner]]:
     """(organisations, researchers), best first.
 
-    ``matches`` may be a ranking of the need's text the caller already has (the need page ranks
-    seeds and capabilities once for both lists); only those in ``candidate_ids`` count.
+    What may count as evidence is ``search.partner_mask`` over the index; the rows behind the
+    matches are checked against the database again (the index may be a moment behind: it may
+    only hide evidence, never add it). ``matches`` may be a ranking of the need's text the
+    caller already has from ``index`` (the need page ranks seeds and capabilities once for both
+    lists); only those the mask allows count.
     """
-    allow = candidate_ids(user, need)
-    if not allow:
+    if index is None:
+        index = indexing.get_index()
+    if index is None:
+        return [], []
+    allow = search.partner_mask(index, user, need)
+    if not allow.any():
         return [], []
     if matches is None:
-        index = indexing.get_index()
-        if index is None:
-            return [], []
         matches = index.search(need_text(need), top=CANDIDATES, allow=allow)
-    matches = [m for m in matches if m.id in allow and is_relevant(m)]
+    matches = [m for m in matches if search.mask_allows(index, allow, m.id) and is_relevant(m)]
 
     seed_pks = [pk for kind, pk in map(indexing.parse_doc_id, (m.id for m in matches)) if kind == "seed"]
-    seed_rows = Seed.objects.prefetch_related("researchers").in_bulk(seed_pks)
+    seed_rows = access.visible_seeds(user).prefetch_related("researchers").in_bulk(seed_pks)
+    for pk in access.anonymised_hidden_from(user, Seed, among=list(seed_rows)):
+        del seed_rows[pk]
     org_ids = {s.organisation_id for s in seed_rows.values()}
     org_ids |= {pk for kind, pk in map(indexing.parse_doc_id, (m.id for m in matches)) if kind == "org"}
     org_rows = visible_organisations(user).exclude(pk=need.organisation_id).in_bulk(list(org_ids))
@@ -105,7 +108,7 @@ def recommend(
         kind, pk = indexing.parse_doc_id(m.id)
         terms = m.explanation.terms if m.explanation else []
         if kind == "org":
-            if pk in org_rows:
+            if pk in org_rows and org_rows[pk].capability:
                 partner = organisations.setdefault(pk, Partner("organisation", org_rows[pk]))
                 partner.evidence.append(Evidence("capability", org_rows[pk].name, m.score, terms))
             continue

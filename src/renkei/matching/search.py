@@ -151,6 +151,33 @@ def allow_mask(index: MatchIndex, user, filters: SearchFilters | None = None) ->
     return mask
 
 
+def seed_mask(index: MatchIndex, user) -> np.ndarray:
+    """The seeds the user may see (``access.visible_seeds`` over the index): what alerts and a
+    need's seed suggestions rank. Proved equal by tests/matching/test_suggestion_masks.py."""
+    return allow_mask(index, user, SearchFilters(kinds=("seed",)))
+
+
+def partner_mask(index: MatchIndex, user, need: Need) -> np.ndarray:
+    """What may count as partner evidence for ``need`` (partners.py): seeds the user may see
+    whose owner they may know, and the capabilities of organisations they may see, the need's
+    own organisation left out. Proved equal to the database's rule by
+    tests/matching/test_suggestion_masks.py."""
+    scope = scope_for(user)
+    visible = allow_mask(index, user, SearchFilters(kinds=("seed", "org")))
+    seeds = visible & index.field_mask(kind="seed")
+    if not scope.reads_all:
+        seeds &= ~_anonymised_hidden_mask(index, user, scope)
+    organisations = visible & index.field_mask(kind="org")
+    organisations &= ~index.field_mask(kind="org", organisation=need.organisation_id)
+    return seeds | organisations
+
+
+def mask_allows(index: MatchIndex, mask: np.ndarray, doc_id: str) -> bool:
+    """Whether the document is in the index and allowed by ``mask``."""
+    position = index.positions.get(doc_id)
+    return position is not None and bool(mask[position])
+
+
 def _visible_mask(index: MatchIndex, user, scope: Scope) -> np.ndarray:
     listings = index.field_mask(kind=["seed", "need"])
     organisations = index.field_mask(kind="org")

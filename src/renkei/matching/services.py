@@ -40,7 +40,7 @@ from renkei.matching.models import (
     Proposal,
     Seed,
 )
-from renkei.matching.search import is_relevant
+from renkei.matching.search import is_relevant, mask_allows, seed_mask
 from renkei.programs.models import Cluster, Membership
 
 # ---- seeds and needs ----------------------------------------------------------------------
@@ -206,7 +206,8 @@ def deliver_alerts(seed_doc_ids: Iterable[str]) -> int:
     """Put the seeds among `seed_doc_ids` that match a user's active alert into their inbox.
 
     1. Keep the seed ids; load the index.
-    2. For each active alert, rank the seeds its user may see for the alert's text.
+    2. For each active alert, rank the seeds its user may see (search.seed_mask, the new seeds
+       checked against the database) for the alert's text.
     3. A new seed counts when it is in that user's top ALERT_TOP and is relevant (shares a
        term with the text, or is close in meaning: search.is_relevant).
     4. One inbox item per alert and seed, ever.
@@ -220,11 +221,14 @@ def deliver_alerts(seed_doc_ids: Iterable[str]) -> int:
     delivered = 0
     alerts = Alert.objects.filter(active=True).exclude(need__status=NeedStatus.CLOSED).select_related("user", "need")
     for alert in alerts:
-        visible = set(access.visible_seeds(alert.user).values_list("pk", flat=True))
-        fresh = [pk for pk in seed_pks if pk in visible]
+        # The seeds the user may see as a mask over the index's fields; the new seeds are
+        # checked against the database too (the index may only hide, never show).
+        allow = seed_mask(index, alert.user)
+        fresh = [pk for pk in seed_pks if mask_allows(index, allow, f"seed-{pk}")]
+        if fresh:
+            fresh = list(access.visible_seeds(alert.user).filter(pk__in=fresh).values_list("pk", flat=True))
         if not fresh:
             continue
-        allow = {f"seed-{pk}" for pk in visible}
         matches = index.search(alert.search_text(), top=ALERT_TOP, allow=allow)
         for match in matches:
             kind, pk = indexing.parse_doc_id(match.id)

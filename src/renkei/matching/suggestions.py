@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from renkei.matching import access, indexing, partners
 from renkei.matching.models import Feedback, Need
-from renkei.matching.search import Result, is_relevant, need_text, results_for
+from renkei.matching.search import Result, is_relevant, need_text, partner_mask, results_for, seed_mask
 
 SEED_SUGGESTIONS = 10
 
@@ -38,10 +38,12 @@ def suggest_for_need(user, need: Need) -> NeedSuggestions:
         found.feedback = feedback_by_target(need)
     if index is None:
         return found
-    seed_ids = {f"seed-{pk}" for pk in access.visible_seeds(user).values_list("pk", flat=True)}
-    allow = seed_ids | partners.candidate_ids(user, need)
-    if allow:
+    # Masks over the index's fields (search.py), not sets of ids from the database; the rows
+    # are checked against the database again (results_for, partners.recommend).
+    allow = seed_mask(index, user) | partner_mask(index, user, need)
+    if allow.any():
         matches = [m for m in index.search(need_text(need), top=partners.CANDIDATES, allow=allow) if is_relevant(m)]
-        found.seeds = results_for(user, [m for m in matches if m.id in seed_ids][:SEED_SUGGESTIONS])
-        found.organisations, found.people = partners.recommend(user, need, matches=matches)
+        seeds = [m for m in matches if indexing.parse_doc_id(m.id)[0] == "seed"]
+        found.seeds = results_for(user, seeds[:SEED_SUGGESTIONS])
+        found.organisations, found.people = partners.recommend(user, need, matches=matches, index=index)
     return found

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from renkei.core.text import normalise_for_search
@@ -72,6 +73,7 @@ def recommend(
     top: int = 10,
     matches: list[Match] | None = None,
     index: MatchIndex | None = None,
+    allow: np.ndarray | None = None,
 ) -> tuple[list[Partner], list[Partner]]:
     """(organisations, researchers), best first.
 
@@ -79,13 +81,14 @@ def recommend(
     matches are checked against the database again (the index may be a moment behind: it may
     only hide evidence, never add it). ``matches`` may be a ranking of the need's text the
     caller already has from ``index`` (the need page ranks seeds and capabilities once for both
-    lists); only those the mask allows count.
+    lists); only those the mask allows count. ``allow`` is that mask when the caller built it.
     """
     if index is None:
         index = indexing.get_index()
     if index is None:
         return [], []
-    allow = search.partner_mask(index, user, need)
+    if allow is None:
+        allow = search.partner_mask(index, user, need)
     if not allow.any():
         return [], []
     if matches is None:

@@ -40,10 +40,13 @@ def suggest_for_need(user, need: Need) -> NeedSuggestions:
         return found
     # Masks over the index's fields (search.py), not sets of ids from the database; the rows
     # are checked against the database again (results_for, partners.recommend).
-    allow = seed_mask(index, user) | partner_mask(index, user, need)
+    partners_allowed = partner_mask(index, user, need)
+    allow = seed_mask(index, user) | partners_allowed
     if allow.any():
         matches = [m for m in index.search(need_text(need), top=partners.CANDIDATES, allow=allow) if is_relevant(m)]
         seeds = [m for m in matches if indexing.parse_doc_id(m.id)[0] == "seed"]
         found.seeds = results_for(user, seeds[:SEED_SUGGESTIONS])
-        found.organisations, found.people = partners.recommend(user, need, matches=matches, index=index)
+        found.organisations, found.people = partners.recommend(
+            user, need, matches=matches, index=index, allow=partners_allowed
+        )
     return found

@@ -6,7 +6,9 @@
 1. Write a file in the exact 全件 layout (30 columns, CRLF, UTF-8; cached in --work-dir).
 2. For each database, on an empty database migrated afresh:
    - `renkei import corporate-numbers` as a user runs it (the service, in a child process):
-     wall time, rows per second and the child's peak memory (max RSS);
+     wall time, rows per second, the child's peak memory (max RSS), and CPU time: the child's
+     own with its parser processes, and the PostgreSQL backend's serving its connection (read
+     from /proc; parallel index-build workers not counted);
    - the same file again (every row unchanged: the re-run path);
    - --lookups name look-ups (prefixes of 1–4 characters, and numbers): p50 and p95 in ms;
    - the baseline, in a child process of its own: PostgreSQL `COPY … FROM STDIN (FORMAT csv)`
@@ -52,21 +54,53 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _own_cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (the import's parser processes)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def _server_cpu_seconds(connection) -> float:
+    """CPU time so far of the PostgreSQL backend serving CONNECTION (same machine), else 0."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _cpu_report(connection, own_start: float, server_start: float) -> dict:
+    return {
+        "cpu_s": _own_cpu_seconds() - own_start,
+        "server_cpu_s": _server_cpu_seconds(connection) - server_start,
+    }
+
+
 # --- child processes ---------------------------------------------------------------------------
 
 
-def child_import(path: Path, batch_size: int) -> None:
+def child_import(path: Path, batch_size: int, parse_workers: int | None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renkei.settings")
     import django
 
     django.setup()
+    from django.db import connection
+
     from renkei.imports.services import do_import_corporations
 
+    own, server = _own_cpu_seconds(), _server_cpu_seconds(connection)
     started = time.perf_counter()
-    run = do_import_corporations(path, batch_size=batch_size)
+    workers = {} if parse_workers is None else {"parse_workers": parse_workers}
+    run = do_import_corporations(path, batch_size=batch_size, **workers)
     seconds = time.perf_counter() - started
     counts = {k: getattr(run, k) for k in ("rows_read", "created", "updated", "unchanged", "rejected")}
-    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib(), **counts}))
+    cpu = _cpu_report(connection, own, server)
+    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib(), **counts, **cpu}))
 
 
 def child_lookup(count: int) -> None:
@@ -111,6 +145,7 @@ def child_baseline(path: Path) -> None:
     from django.db import connection, transaction
 
     columns = ", ".join(f"c{i} text" for i in range(30))
+    own, server = _own_cpu_seconds(), _server_cpu_seconds(connection)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_raw_corporation")
@@ -135,9 +170,10 @@ def child_baseline(path: Path) -> None:
         cursor.execute("SELECT count(*) FROM bench_raw_corporation")
         rows = cursor.fetchone()[0]
     seconds = time.perf_counter() - started
+    cpu = _cpu_report(connection, own, server)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_raw_corporation")
-    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib(), "rows_read": rows}))
+    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib(), "rows_read": rows, **cpu}))
 
 
 # --- the parent --------------------------------------------------------------------------------
@@ -159,6 +195,10 @@ def _fresh_database(database: str, data_dir: Path, postgres_url: str) -> None:
     subprocess.run([RENKEI, "migrate", "-v0"], env=env, check=True, cwd=data_dir)  # noqa: S603
 
 
+def _cpu(result: dict) -> str:
+    return f"CPU {result['cpu_s']:.1f} s + server {result['server_cpu_s']:.1f} s"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=500_000, help="rows in the generated file (500000; up to 5000000)")
@@ -169,6 +209,9 @@ def main() -> None:
         help="a database this script may DROP and CREATE",
     )
     parser.add_argument("--batch-size", type=int, default=5_000)
+    parser.add_argument(
+        "--parse-workers", type=int, help="parser processes of the import (0: one thread; default: automatic)"
+    )
     parser.add_argument("--work-dir", default="/tmp/renkei-bench-imports", help="generated file and SQLite data")
     parser.add_argument("--lookups", type=int, default=500, help="name look-ups timed after the import (500)")
     parser.add_argument("--child", choices=["import", "baseline", "lookup"], help=argparse.SUPPRESS)
@@ -176,7 +219,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.child == "import":
-        child_import(Path(args.file), args.batch_size)
+        child_import(Path(args.file), args.batch_size, args.parse_workers)
         return
     if args.child == "baseline":
         child_baseline(Path(args.file))
@@ -205,6 +248,8 @@ def main() -> None:
         env = _child_env(database, data_dir, args.postgres_url)
         _fresh_database(database, data_dir, args.postgres_url)
         child = ["--file", str(path), "--batch-size", str(args.batch_size)]
+        if args.parse_workers is not None:
+            child += ["--parse-workers", str(args.parse_workers)]
         first = _run_child(["--child", "import", *child], env)
         again = _run_child(["--child", "import", *child], env)
         lookup = _run_child(["--child", "lookup", "--lookups", str(args.lookups)], env)
@@ -212,10 +257,12 @@ def main() -> None:
         results.append((database, first, again, baseline))
         print(
             f"{database:<10} import {first['seconds']:7.1f} s ({first['rows_read'] / first['seconds']:>9,.0f} rows/s,"
-            f" peak {first['peak_mib']:5.0f} MiB) | re-run {again['seconds']:7.1f} s"
-            f" (unchanged {again['unchanged']:,}) | raw {baseline['seconds']:6.1f} s"
-            f" (peak {baseline['peak_mib']:4.0f} MiB) | ratio {first['seconds'] / baseline['seconds']:.2f}x"
+            f" peak {first['peak_mib']:5.0f} MiB, {_cpu(first)}) | re-run {again['seconds']:7.1f} s"
+            f" (unchanged {again['unchanged']:,}, {_cpu(again)}) | raw {baseline['seconds']:6.1f} s"
+            f" (peak {baseline['peak_mib']:4.0f} MiB, {_cpu(baseline)})"
+            f" | ratio {first['seconds'] / baseline['seconds']:.2f}x"
             f" | look-up p50 {lookup['p50_ms']:.1f} ms, p95 {lookup['p95_ms']:.1f} ms"
+            f" | load average {os.getloadavg()[0]:.2f}"
         )
         assert first["created"] == args.rows and again["unchanged"] == args.rows
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -133,6 +133,8 @@ MEDIA_URL = "/media/"
 CRM_ATTACHMENT_MAX_BYTES = env_int("RENKEI_CRM_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 if CRM_ATTACHMENT_MAX_BYTES <= 0:
     raise ImproperlyConfigured("RENKEI_CRM_ATTACHMENT_MAX_MB must be at least 1")
+# Parser processes of a large corporate-number import (docs/imports.md); -1: automatic.
+IMPORT_PARSE_WORKERS = env_int("RENKEI_IMPORT_PARSE_WORKERS", -1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,17 +1,23 @@
-"""Bulk upsert of corporations, one batch at a time, through each database's fast path.
+"""Bulk writing of corporations, one batch at a time, through each database's fast path.
 
-PostgreSQL: COPY the batch into a temporary table, then one `INSERT … SELECT … ON CONFLICT DO
-UPDATE … WHERE <something differs>`; rows that did not change are not written at all (no dead
-tuples, `updated_at` kept). SQLite: `executemany` of the same upsert, row by row in C.
+Two ways to write a batch (rows with unique corporate numbers):
 
-Both return how many rows were created, updated and left unchanged. The caller holds the
+- `insert_new`: plain inserts, for rows that are not in the table yet (a first load, or the part
+  of a file that a killed run did not reach). PostgreSQL: one `COPY` straight into the table;
+  SQLite: `executemany` of a plain `INSERT`. If one corporate number is in the table already it
+  raises `AlreadyStored`: the caller rolls the batch's transaction back and upserts the batch.
+- `upsert`: PostgreSQL COPYs the batch into a temporary table, then one `INSERT … SELECT … ON
+  CONFLICT DO UPDATE … WHERE <something differs>`; rows that did not change are not written at
+  all (no dead tuples, `updated_at` kept). SQLite: `executemany` of the same upsert.
+
+Both say how many rows were created, updated and left unchanged. The caller holds the
 transaction: a batch is written whole or not at all.
 
-PostgreSQL, first load: maintaining the secondary indexes (name look-up, key pattern) row by row
-costs a third of the upsert, so `defer_indexes` drops them when the table is empty and
-`ensure_indexes` builds them once at the end of the run (the import service calls it even when
-the run fails; a killed run leaves them missing until the next corporate number import ends, and
-name look-ups scan the table meanwhile).
+First load: maintaining the secondary indexes (name, kana and English-name look-up; the key's
+pattern index on PostgreSQL) row by row costs more than the inserts, so `defer_indexes` drops
+them when the table is empty and `ensure_indexes` builds them once at the end of the run (the
+import service calls it even when the run fails; a killed run leaves them missing until the
+next corporate number import ends, and name look-ups scan the table meanwhile).
 """
 
 from __future__ import annotations
@@ -19,22 +25,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.db import IntegrityError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from renkei.imports.models import Corporation
 from renkei.imports.nta import FIELDS
 
 STAGE_TABLE = "imports_corporation_stage"
-# The table's secondary indexes on PostgreSQL, as the migrations make them (same names and
-# definitions): the name look-up index of migration 0002 and the pattern index Django adds to a
-# CharField key. A first load drops them and builds each once at the end.
+# The table's secondary indexes, as the migrations make them on each database (same names and
+# definitions): the name look-up index of migration 0002, the kana and English-name look-up
+# indexes of migration 0005, and on PostgreSQL the pattern index Django adds to a CharField key.
+# A first load drops them and builds each once at the end.
 SECONDARY_INDEXES = {
-    "imports_corp_name_key_bin_idx": '(name_key COLLATE "C")',
-    "imports_corporation_corporate_number_4ac78e1b_like": "(corporate_number varchar_pattern_ops)",
-    # Kana and English name look-up (migration 0005).
-    "imports_corp_furigana_bin_idx": '(furigana COLLATE "C")',
-    "imports_corp_name_en_upper_bin_idx": '(UPPER(name_en) COLLATE "C")',
+    "postgresql": {
+        "imports_corp_name_key_bin_idx": '(name_key COLLATE "C")',
+        "imports_corporation_corporate_number_4ac78e1b_like": "(corporate_number varchar_pattern_ops)",
+        "imports_corp_furigana_bin_idx": '(furigana COLLATE "C")',
+        "imports_corp_name_en_upper_bin_idx": '(UPPER(name_en) COLLATE "C")',
+    },
+    "sqlite": {
+        "imports_corp_name_key_bin_idx": "(name_key)",
+        "imports_corp_furigana_bin_idx": "(furigana)",
+        "imports_corp_name_en_upper_bin_idx": "(UPPER(name_en))",
+    },
 }
+# Sort memory for building them on PostgreSQL (its default, 64 MB, makes the sorts spill to disk).
+INDEX_BUILD_MEMORY = "512MB"
 # Keys per `IN (…)` query on SQLite, well under its limit on bound parameters.
 SQLITE_KEY_CHUNK = 900
 # Page cache of the importing connection on SQLite, in KiB (negative PRAGMA value = KiB).
@@ -74,10 +89,17 @@ def copy_text(values: tuple) -> str:
     return "\t".join(cells) + "\n"
 
 
+class AlreadyStored(Exception):
+    """A batch given to `CorporationLoader.insert_new` holds a number that is stored already."""
+
+
 class CorporationLoader:
     """Writes batches of corporation rows (tuples in `nta.FIELDS` order) to the reference table."""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        # Imported here: the import's parser processes use `copy_text` without Django's models.
+        from renkei.imports.models import Corporation
+
         self.connection = connection
         self.vendor = connection.vendor
         if self.vendor not in ("postgresql", "sqlite"):
@@ -94,28 +116,30 @@ class CorporationLoader:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
 
-    # --- secondary indexes (PostgreSQL) -------------------------------------------------------
+    # --- secondary indexes --------------------------------------------------------------------
+
+    @property
+    def secondary_indexes(self) -> dict[str, str]:
+        return SECONDARY_INDEXES[self.vendor]
 
     def defer_indexes(self) -> bool:
-        """On PostgreSQL, drop the secondary indexes if the table is empty (a first load), to be
-        built once by `ensure_indexes`. Returns whether they were dropped."""
-        if self.vendor != "postgresql":
-            return False
+        """Drop the secondary indexes if the table is empty (a first load), to be built once by
+        `ensure_indexes`. Returns whether they were dropped."""
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {self.table})")  # noqa: S608
             if cursor.fetchone()[0]:
                 return False
-            for name in SECONDARY_INDEXES:
+            for name in self.secondary_indexes:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
         return True
 
     def ensure_indexes(self) -> None:
-        """On PostgreSQL, build the secondary indexes that are missing (after a deferred or a
-        killed first load); a no-op when they exist."""
-        if self.vendor != "postgresql":
-            return
-        with self.connection.cursor() as cursor:
-            for name, definition in SECONDARY_INDEXES.items():
+        """Build the secondary indexes that are missing (after a deferred or a killed first
+        load), in one transaction; a no-op when they exist."""
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+            for name, definition in self.secondary_indexes.items():
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {self.table} {definition}")
 
     # --- SQL ---------------------------------------------------------------------------------
@@ -147,21 +171,66 @@ class CorporationLoader:
         )
 
     def _sqlite_sql(self) -> str:
-        columns = ", ".join(self.columns)
-        placeholders = ", ".join(["%s"] * (len(self.columns) + 2))
         assignments, changed = self._set_and_where()
         # Names come from the model's metadata, values go as parameters.
-        return (
-            f'INSERT INTO {self.table} ({columns}, "created_at", "updated_at") VALUES ({placeholders})'  # noqa: S608
-            f" ON CONFLICT ({self.key}) DO UPDATE SET {assignments} WHERE {changed}"
-        )
+        return f"{self._sqlite_insert_sql()} ON CONFLICT ({self.key}) DO UPDATE SET {assignments} WHERE {changed}"
+
+    def _sqlite_insert_sql(self) -> str:
+        columns = ", ".join(self.columns)
+        placeholders = ", ".join(["%s"] * (len(self.columns) + 2))
+        return f'INSERT INTO {self.table} ({columns}, "created_at", "updated_at") VALUES ({placeholders})'  # noqa: S608
 
     # --- writing -----------------------------------------------------------------------------
+
+    def commit_without_flush_wait(self) -> None:
+        """On PostgreSQL, let the current transaction's commit return before its WAL reaches the
+        disk (`synchronous_commit = off`, this transaction only; ~30 ms saved per batch).
+
+        Safe for an import: a killed import loses nothing that was committed (the server writes
+        it); a crash of the server itself may lose the last batches committed in the previous
+        few hundred milliseconds, but whole, together with the run's counters committed in the
+        same transactions, so the database stays consistent and a rerun completes them."""
+        if self.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
 
     @property
     def takes_copy_text(self) -> bool:
         """Whether `upsert` also takes rows already formatted by `copy_text` (PostgreSQL)."""
         return self.vendor == "postgresql"
+
+    def insert_new(self, rows: Sequence[tuple] | Sequence[str], now: dt.datetime) -> int:
+        """Insert ROWS (as for `upsert`) as new records; return how many. Raises `AlreadyStored`
+        when a corporate number is in the table already: the caller's transaction must then be
+        rolled back (it is not usable any more; nothing of the batch is kept), and the batch
+        upserted in a new one. No savepoint: two round trips fewer per batch.
+
+        Cheaper than `upsert` (no stage, no look-up of each key, no comparison); a first load into
+        an empty table is only this."""
+        if not rows:
+            return 0
+        try:
+            with self.connection.wrap_database_errors, self.connection.cursor() as cursor:
+                if self.vendor == "postgresql":
+                    self._copy_into_table(cursor, rows, now)
+                else:
+                    stamp = self.connection.ops.adapt_datetimefield_value(now)
+                    cursor.executemany(self._sqlite_insert_sql(), [(*row, stamp, stamp) for row in rows])
+        except IntegrityError as exc:
+            raise AlreadyStored from exc
+        return len(rows)
+
+    def _copy_into_table(self, cursor, rows: Sequence[tuple] | Sequence[str], now: dt.datetime) -> None:
+        columns = f'{", ".join(self.columns)}, "created_at", "updated_at"'
+        with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+            if isinstance(rows[0], str):
+                # Lines made by `copy_text`: a raw newline only ends a line (theirs are escaped).
+                stamps = f"\t{now.isoformat()}\t{now.isoformat()}\n"
+                copy.write("".join(rows).replace("\n", stamps))
+            else:
+                write_row = copy.write_row
+                for row in rows:
+                    write_row((*row, now, now))
 
     def upsert(self, rows: Sequence[tuple] | Sequence[str], now: dt.datetime) -> tuple[int, int, int]:
         """Insert or update ROWS (unique corporate numbers): tuples in `nta.FIELDS` order, or on
@@ -176,22 +245,25 @@ class CorporationLoader:
 
     def _upsert_postgres(self, rows: Sequence[tuple] | Sequence[str], now: dt.datetime) -> tuple[int, int]:
         with self.connection.cursor() as cursor:
-            # One per connection, emptied by the upsert and at each commit. Asked for at every
-            # batch: its creation may have been rolled back with an earlier one.
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE_TABLE} ON COMMIT DELETE ROWS AS"  # noqa: S608
-                f" SELECT {', '.join(self.columns)} FROM {self.table} WITH NO DATA"
-            )
-            with cursor.cursor.copy(f"COPY {STAGE_TABLE} ({', '.join(self.columns)}) FROM STDIN") as copy:
-                if isinstance(rows[0], str):
-                    copy.write("".join(rows))  # lines made by `copy_text`
-                else:
-                    write_row = copy.write_row
-                    for row in rows:
-                        write_row(row)
+            self._copy_into_stage(cursor, rows)
             cursor.execute(self._sql, [now, now])
             created, updated = cursor.fetchone()
         return created, updated
+
+    def _copy_into_stage(self, cursor, rows: Sequence[tuple] | Sequence[str]) -> None:
+        # One per connection, emptied by the statement that reads it and at each commit. Asked
+        # for at every batch: its creation may have been rolled back with an earlier one.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGE_TABLE} ON COMMIT DELETE ROWS AS"  # noqa: S608
+            f" SELECT {', '.join(self.columns)} FROM {self.table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {STAGE_TABLE} ({', '.join(self.columns)}) FROM STDIN") as copy:
+            if isinstance(rows[0], str):
+                copy.write("".join(rows))  # lines made by `copy_text`
+            else:
+                write_row = copy.write_row
+                for row in rows:
+                    write_row(row)
 
     def _existing_keys(self, cursor, keys: list[str]) -> int:
         found = 0

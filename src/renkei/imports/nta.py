@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -174,6 +175,7 @@ class ParseState:
     lines_read: int = 0
     rows_read: int = 0
     skipped_header: bool = False
+    layout: int = 0  # the column count of the file's first accepted row: every row must have it
 
 
 def _is_digits(value: str, length: int) -> bool:
@@ -348,15 +350,19 @@ def _raw_text(data: bytes | str, encoding: str) -> str:
     return text.rstrip("\r\n")[:RAW_KEEP_CHARS]
 
 
-def _parse(stream: BinaryIO, state: ParseState) -> Iterator[tuple[CorporationRow | RowRejection, bool]]:
-    """Each row's outcome, and whether a rejection says the line is not of this layout at all."""
+def _parse(
+    stream: BinaryIO, state: ParseState, first: bool = True
+) -> Iterator[tuple[CorporationRow | RowRejection, bool]]:
+    """Each row's outcome, and whether a rejection says the line is not of this layout at all.
+
+    Lines are numbered on from `state.lines_read`; FIRST: the first row may be a header or a
+    Web-API summary line (only at the top of the file)."""
     encoding = state.encoding
     readline = stream.readline
     feed = _OneLine()
     reader = csv.reader(feed, strict=False)
-    number = 0
-    first = True
-    layout = 0  # the column count of the file's first accepted row
+    number = state.lines_read
+    layout = state.layout
     while True:
         line = readline(MAX_LINE_BYTES)
         if not line:
@@ -405,7 +411,8 @@ def _parse(stream: BinaryIO, state: ParseState) -> Iterator[tuple[CorporationRow
             structural = error.field == "columns" or not _is_digits(cells[1] if len(cells) > 1 else "", 13)
             yield RowRejection(number, error.field, error.reason, _raw_text(text, encoding)), structural
             continue
-        layout = layout or len(cells)
+        if not layout:
+            layout = state.layout = len(cells)
         yield row, False
 
 
@@ -453,6 +460,13 @@ def parse_corporation_rows(
     held.clear()
     for outcome, _not_layout in outcomes:
         yield outcome
+
+
+def parse_block(data: bytes, state: ParseState) -> list[CorporationRow | RowRejection]:
+    """The rows of DATA, whole lines from the middle of a file whose top `parse_corporation_rows`
+    has read: STATE gives the encoding, the file's layout and the line number DATA starts after.
+    The outcomes are those that `parse_corporation_rows` gives for the same lines (tested)."""
+    return [outcome for outcome, _ in _parse(io.BufferedReader(io.BytesIO(data)), state, first=False)]
 
 
 def _not_this_layout(count: int) -> str:

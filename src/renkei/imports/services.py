@@ -41,9 +41,10 @@ from renkei.imports.files import (
     file_sha256,
     open_import_file,
 )
-from renkei.imports.loader import CorporationLoader, copy_text
+from renkei.imports.loader import AlreadyStored, CorporationLoader, copy_text
 from renkei.imports.models import Corporation, ImportRejection, ImportRun
 from renkei.imports.nta import CorporationRow, ParseState, RowRejection, name_key, parse_corporation_rows
+from renkei.imports.nta_parallel import LoaderOutcome, can_use_workers, may_start_processes, parse_in_workers
 
 DEFAULT_BATCH_SIZE = 5_000
 # Rejections stored per run (all are counted); a wrong file must not fill the database.
@@ -53,6 +54,12 @@ DEFAULT_MAX_STORED_REJECTIONS = 10_000
 # writing thread, each time it comes back from the database (a COPY sends a batch in many
 # chunks), waits up to the interpreter's 5 ms switch interval: that doubled the import's time.
 GIL_YIELD_ROWS = 64
+# A file this large (on disk) is parsed by PARSE_WORKERS processes (`nta_parallel`) where there
+# are CPUs enough: starting them costs about a second, parsing a million rows about ten.
+PARALLEL_PARSE_BYTES = 64 * 1024 * 1024
+PARSE_WORKERS = 2
+# Longest pause, in batches, between attempts at plain inserts once a batch needed an upsert.
+INSERT_RETRY_MAX = 32
 
 ProgressCallback = Callable[[int, int, "ImportRun"], None]
 
@@ -101,22 +108,26 @@ def do_import_corporations(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
     file_name: str = "",
+    parse_workers: int | None = None,
 ) -> ImportRun:
     """Import an NTA corporate number file; return its ImportRun (status succeeded or failed).
 
     1. Check the file's size, hash it, mark earlier runs whose process died as interrupted, and
        record an ImportRun (running).
-    2. Into an empty table on PostgreSQL, drop the secondary indexes, to build them once at the
-       end (`CorporationLoader.defer_indexes`).
+    2. Into an empty table, drop the secondary indexes, to build them once at the end
+       (`CorporationLoader.defer_indexes`).
     3. Stream the rows (see `nta.parse_corporation_rows`); rows marked as past history
        (最新履歴 = 0) are skipped, the last row wins when a number repeats within a batch.
-    4. Every BATCH_SIZE rows read, in one transaction: upsert the rows, store the rejections,
-       add to the run's counters.
+    4. Every BATCH_SIZE rows read, in one transaction: write the rows (as plain inserts while
+       none of their numbers is in the table, else by an upsert: `_InsertFirst`), store the
+       rejections, add to the run's counters.
     5. Build the secondary indexes if missing (also when the run fails). Mark the run succeeded,
        or failed with the reason when the file as a whole is unusable (ImportFileError, which is
        raised again for the caller to report).
 
     FILE_NAME is the name recorded for the run (an upload's original name); the path's by default.
+    PARSE_WORKERS: processes that parse the rows (0: a thread of this process); by default as
+    the IMPORT_PARSE_WORKERS setting says, or chosen by the file's size and the CPUs (`_batches`).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -130,11 +141,12 @@ def do_import_corporations(
     try:
         with (
             open_import_file(path, limits) as opened,
-            closing(_batches_read_ahead(opened, state, batch_size, loader.takes_copy_text)) as batches,
+            closing(_batches(opened, state, batch_size, loader.takes_copy_text, parse_workers)) as batches,
         ):
+            insert_first = _InsertFirst()
             for batch in batches:
                 run.encoding = run.encoding or state.encoding
-                _commit_batch(run, loader, batch, max_stored)
+                _commit_batch(run, loader, batch, max_stored, insert_first)
                 if progress:
                     progress(batch.position, opened.size_on_disk, run)
     except ImportFileError as exc:
@@ -151,6 +163,26 @@ def do_import_corporations(
     loader.ensure_indexes()
     finish_run(run, ImportStatus.SUCCEEDED, "", state)
     return run
+
+
+def _batches(
+    opened: OpenedFile, state: ParseState, batch_size: int, as_copy_text: bool, workers: int | None
+) -> Iterator[_Batch]:
+    """The file's batches, parsed by WORKERS processes or, with 0, by one thread of this one.
+    None: as the IMPORT_PARSE_WORKERS setting says, or if it is negative (the default), by
+    PARSE_WORKERS processes for a file of PARALLEL_PARSE_BYTES or more on a machine with CPUs
+    enough (`nta_parallel.can_use_workers`). A process that may not start others always uses
+    the thread."""
+    if workers is None or workers < 0:
+        workers = getattr(settings, "IMPORT_PARSE_WORKERS", -1)
+    if workers < 0:
+        large = opened.size_on_disk >= PARALLEL_PARSE_BYTES
+        workers = PARSE_WORKERS if large and can_use_workers(PARSE_WORKERS) else 0
+    if workers and not may_start_processes():
+        workers = 0
+    if workers:
+        return _parallel_batches(opened, state, batch_size, as_copy_text, workers)
+    return _batches_read_ahead(opened, state, batch_size, as_copy_text)
 
 
 def _restore_indexes(loader: CorporationLoader) -> None:
@@ -247,6 +279,31 @@ def _read_batches(
     yield batch
 
 
+def _batch_of(outcomes: list[LoaderOutcome], position: int) -> _Batch:
+    """One batch of `_parallel_batches`: what `_read_batches` makes of the same rows."""
+    latest = [outcome for outcome in outcomes if type(outcome) is tuple]
+    rows = dict(latest)  # the last row of a number wins
+    rejections = [outcome for outcome in outcomes if type(outcome) is RowRejection]
+    history = len(outcomes) - len(latest) - len(rejections)
+    skipped = history + len(latest) - len(rows)
+    return _Batch(rows=rows, rejections=rejections, read=len(outcomes), skipped=skipped, position=position)
+
+
+def _parallel_batches(
+    opened: OpenedFile, state: ParseState, batch_size: int, as_copy_text: bool, workers: int
+) -> Iterator[_Batch]:
+    """The batches of `_read_batches`, the rows parsed by WORKERS processes (`nta_parallel`)."""
+    pending: list[LoaderOutcome] = []
+    with closing(parse_in_workers(opened.stream, state, workers, as_copy_text)) as blocks:
+        for outcomes in blocks:
+            pending += outcomes
+            while len(pending) >= batch_size:
+                batch = _batch_of(pending[:batch_size], opened.position())
+                del pending[:batch_size]
+                yield batch
+    yield _batch_of(pending, opened.size_on_disk)
+
+
 def _batches_read_ahead(
     opened: OpenedFile, state: ParseState, batch_size: int, as_copy_text: bool = False
 ) -> Iterator[_Batch]:
@@ -293,20 +350,68 @@ def _batches_read_ahead(
         helper.join()
 
 
-def _commit_batch(run: ImportRun, loader: CorporationLoader, batch: _Batch, max_stored: int) -> None:
+class _InsertFirst:
+    """Whether to try the next batch as plain inserts (`CorporationLoader.insert_new`) before an
+    upsert: always, until a batch holds a corporate number that is in the table already (a
+    re-import, a difference file, or the part of a file that a killed run had loaded); after
+    such a batch, only again after 1, 2, 4 … (at most INSERT_RETRY_MAX) batches. A re-import
+    then wastes a few dozen cheap attempts (the first row fails); a run resumed after a kill
+    goes back to plain inserts soon after the rows the killed run had loaded."""
+
+    def __init__(self) -> None:
+        self.wait = 0
+        self.next_wait = 1
+
+    def now(self) -> bool:
+        if self.wait:
+            self.wait -= 1
+            return False
+        return True
+
+    def record(self, inserted: bool) -> None:
+        if inserted:
+            self.next_wait = 1
+        else:
+            self.wait = self.next_wait
+            self.next_wait = min(self.next_wait * 2, INSERT_RETRY_MAX)
+
+
+def _commit_batch(
+    run: ImportRun, loader: CorporationLoader, batch: _Batch, max_stored: int, insert_first: _InsertFirst
+) -> None:
+    """Write one batch, its rejections and the run's counters in one transaction: as plain inserts
+    when `insert_first` says so, and if a number is stored already, by an upsert in a new one."""
     if not batch.read:
         return
+    rows = list(batch.rows.values())
+    now = timezone.now()
+    if insert_first.now():
+        try:
+            with transaction.atomic():
+                loader.commit_without_flush_wait()
+                created = loader.insert_new(rows, now)
+                _save_batch(run, batch, max_stored, (created, 0, 0))
+        except AlreadyStored:
+            insert_first.record(inserted=False)
+        else:
+            insert_first.record(inserted=True)
+            return
     with transaction.atomic():
-        created, updated, unchanged = loader.upsert(list(batch.rows.values()), timezone.now())
-        store_rejections(run, batch.rejections, max_stored)
-        run.rows_read += batch.read
-        run.created += created
-        run.updated += updated
-        run.unchanged += unchanged
-        run.skipped += batch.skipped
-        run.rejected += len(batch.rejections)
-        run.batches_committed += 1
-        save_run_counters(run)
+        loader.commit_without_flush_wait()
+        _save_batch(run, batch, max_stored, loader.upsert(rows, now))
+
+
+def _save_batch(run: ImportRun, batch: _Batch, max_stored: int, written: tuple[int, int, int]) -> None:
+    created, updated, unchanged = written
+    store_rejections(run, batch.rejections, max_stored)
+    run.rows_read += batch.read
+    run.created += created
+    run.updated += updated
+    run.unchanged += unchanged
+    run.skipped += batch.skipped
+    run.rejected += len(batch.rejections)
+    run.batches_committed += 1
+    save_run_counters(run)
 
 
 def finish_run(run: ImportRun, status: str, error: str, state: ParseState) -> None:

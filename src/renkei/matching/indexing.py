@@ -66,24 +66,31 @@ def _listing_fields(kind: str, listing: Seed | Need) -> dict:
     """What the search needs to decide, without the database, who may see a listing and which
     filters it passes (search.allow_mask). Owner facts (prefecture, region, kind) are the
     organisation's; the search checks its final rows against the database again."""
-    organisation = listing.organisation
-    prefecture = organisation.prefecture
     clusters = list(listing.clusters.all())
     return {
         "v": FIELDS_VERSION,
         "kind": kind,
         "visibility": listing.visibility,
         "clusters": [c.pk for c in clusters],
-        "cluster_codes": [c.code for c in clusters],
-        "programmes": sorted({c.programme.code for c in clusters}),
         "organisation": listing.organisation_id,
         "created_by": listing.created_by_id,
         "anonymised": listing.anonymised,
-        "tech_fields": [f.code for f in listing.fields.all()],
+        **_filter_fields(clusters, listing.fields.all(), listing.organisation, listing.created_at),
+    }
+
+
+def _filter_fields(clusters, tech_fields, organisation: Organisation, created) -> dict:  # type: ignore[no-untyped-def]
+    """The fields the search filters read, for a listing (its owner's place and kind) or an
+    organisation."""
+    prefecture = organisation.prefecture
+    return {
+        "cluster_codes": sorted({c.code for c in clusters}),
+        "programmes": sorted({c.programme.code for c in clusters}),
+        "tech_fields": [f.code for f in tech_fields],
         "prefecture": organisation.prefecture_id or "",
         "region": prefecture.region.code if prefecture else "",
         "organisation_kind": organisation.kind,
-        "created": timezone.localdate(listing.created_at).isoformat(),
+        "created": timezone.localdate(created).isoformat(),
     }
 
 
@@ -111,7 +118,6 @@ def need_document(need: Need) -> Document:
 def organisation_document(organisation: Organisation) -> Document | None:
     if not organisation.capability.strip():
         return None
-    prefecture = organisation.prefecture
     clusters = [m.cluster for m in organisation.memberships.all()]
     return Document(
         id=doc_id(organisation),
@@ -123,13 +129,7 @@ def organisation_document(organisation: Organisation) -> Document | None:
             "kind": "org",
             "org_visibility": organisation.visibility,
             "organisation": organisation.pk,
-            "cluster_codes": sorted({c.code for c in clusters}),
-            "programmes": sorted({c.programme.code for c in clusters}),
-            "tech_fields": [f.code for f in organisation.fields.all()],
-            "prefecture": organisation.prefecture_id or "",
-            "region": prefecture.region.code if prefecture else "",
-            "organisation_kind": organisation.kind,
-            "created": timezone.localdate(organisation.updated_at).isoformat(),
+            **_filter_fields(clusters, organisation.fields.all(), organisation, organisation.updated_at),
         },
     )
 

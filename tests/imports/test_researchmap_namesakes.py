@@ -193,7 +193,7 @@ def test_rejecting_a_profile_whose_person_was_entered_meanwhile_creates_no_secon
     again = run_import(tmp_path, [sato_profile()], user=cast.hq_b, name="b.jsonl")
     assert again.rejected == 1  # found by its ID now, but HQ B may not change that person
 
-    with pytest.raises(ValidationError, match="imported since it was queued"):
+    with pytest.raises(ValidationError, match="確認待ちになった後に別の取込みで登録済み"):
         do_decide_review_item(cast.hq_a, item)
 
     assert imported().count() == 1

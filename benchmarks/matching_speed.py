@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/matching_speed.py --docs 1000000 --stages replicate,query --replicate-from 100000 \
         --queries 40 [--no-ann]
     .venv/bin/python benchmarks/matching_speed.py --docs 100000 --stages lexical --lexical-source 10000
+    .venv/bin/python benchmarks/matching_speed.py --docs 1000000 --stages update
 
 1. ``embed``: embedding throughput (documents/s per core, one process, one BLAS thread) on real
    bench-dev texts: English CORDIS profiles and Japanese KAKEN profiles at their natural lengths.
@@ -32,7 +33,11 @@
    ``query`` after it (``--stages replicate,query``).
 6. ``lexical``: BM25 scoring alone over --docs documents (--lexical-source analysed, their term
    lists repeated): bm25s's scorer against the engine's, exact and with grouped query terms,
-   and MaxScore's top 1,000 (``LexicalIndex.top``).
+   and the share of postings an exact MaxScore would still have to read (an oracle bound).
+7. ``update``: what one changed document costs the way ``indexing.update_documents`` applies it
+   to the saved ``scale-<docs>`` index: load it whole, add the document, the first search after
+   (which rebuilds the BM25 matrix), save it whole (to a scratch copy, removed afterwards).
+   Against the baseline of rebuilding nothing: the same search on the index as loaded.
 
 Each stage runs in a fresh child process so its peak RSS is its own; the load average is
 recorded, since the machine is shared.
@@ -400,6 +405,39 @@ def stage_replicate(n: int, copies: int, source: int, ann: bool) -> dict:
     return result
 
 
+def stage_update(n: int) -> dict:
+    """Time the steps of one incremental update of the saved ``scale-<n>`` index."""
+    from renkei.matching.engine import Document, MatchIndex
+    from renkei.matching.engine.dense import Embedder
+
+    load = [os.getloadavg()]
+    steps: dict = {}
+
+    def timed(name: str, step):  # type: ignore[no-untyped-def]
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = step()
+        steps[name] = {"wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2)}
+        return value
+
+    index = timed("load", lambda: MatchIndex.load(OUT / f"scale-{n}", embedder=Embedder(workers=1)))
+    query = "solid oxide fuel cell stack with a ceramic electrolyte"
+    timed("search before the change (matrix as saved)", lambda: index.search(query, top=20))
+    timed("search again (baseline)", lambda: index.search(query, top=20))
+    new = Document(id="seed-999999999", lang="en", title="Fuel cell stack", text=query + ".", fields={})
+    timed("add one document", lambda: index.add([new]))
+    timed("first search after the change (BM25 matrix rebuilt)", lambda: index.search(query, top=20))
+    scratch = OUT / f"update-scratch-{n}"
+    timed("save the whole index", lambda: index.save(scratch))
+    shutil.rmtree(scratch, ignore_errors=True)
+    load.append(os.getloadavg())
+    return {
+        "docs": len(index),
+        "steps": steps,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "load_average_1_5_15": [[round(x, 2) for x in la] for la in load],
+    }
+
+
 def stage_query(n: int, n_queries: int) -> dict:
     """Load the index ``stage_scale`` saved and measure query latency against brute force."""
     from renkei.matching.engine import MatchIndex
@@ -624,7 +662,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--embed-sample", type=int, default=300)
     ap.add_argument("--shards", type=int, default=2, help="processes building the index at scale")
-    ap.add_argument("--stages", default="embed,analyse,build,query", help="also: replicate, lexical")
+    ap.add_argument("--stages", default="embed,analyse,build,query", help="also: replicate, lexical, update")
     ap.add_argument("--no-ann", action="store_true", help="replicate: no HNSW graph (exact dense search)")
     ap.add_argument("--keep-shards", action="store_true", help="keep the build's shards (for replicate)")
     ap.add_argument("--replicate-from", type=int, default=100_000, help="replicate: the --docs of the source build")
@@ -653,6 +691,9 @@ def main() -> None:
     if "lexical" in stages:
         report["lexical"] = in_child(stage_lexical, a.docs, a.lexical_source, a.queries)
         print(json.dumps(report["lexical"], indent=1), flush=True)
+    if "update" in stages:
+        report["update"] = in_child(stage_update, a.docs)
+        print(json.dumps(report["update"], indent=1), flush=True)
     report["load_after"] = os.getloadavg()
     path = OUT / f"speed-{a.docs}-{'-'.join(stages)}.json"
     path.write_text(json.dumps(report, indent=1), encoding="utf-8")

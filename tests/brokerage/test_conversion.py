@@ -11,6 +11,7 @@ from django.urls import reverse
 from renkei.brokerage import services
 from renkei.brokerage.conversion import compute_conversion
 from renkei.brokerage.models import Introduction
+from tests.assets import external_assets
 
 
 def _introduce(actor, cluster, on: datetime.date, parties, moves=()) -> Introduction:
@@ -91,7 +92,7 @@ def test_hq_sees_the_chart_and_the_table(pipeline, client_for, english):
     response = client_for(pipeline.hq_a).get(reverse("brokerage:conversion", args=[pipeline.cluster_a.code]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "/static/plotly/plotly.min.js" in html and "cdn" not in html.lower()
+    assert "/static/plotly/plotly.min.js" in html and external_assets(html) == []
     assert 'id="conversion-years"' in html and 'id="conversion-coordinators"' in html
     years = {row.label: row.cells for row in response.context["sections"][0]["rows"]}
     assert years["FY2025"] == [(2, 100), (1, 50), (0, 0), (0, 0), (0, 0)]

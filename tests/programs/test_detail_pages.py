@@ -9,6 +9,7 @@ from django.utils import translation
 
 from renkei.programs.models import Budget, HQPosition, Membership
 from renkei.programs.services import do_delete_membership, do_save_budget
+from tests.assets import external_assets
 from tests.programs.helpers import url
 
 
@@ -82,7 +83,7 @@ class TestHeadquartersAndBudget:
         html = response.content.decode()
         assert "¥1,050,000,000" in html
         assert "/static/plotly/plotly.min.js" in html and 'id="budget-chart"' in html
-        assert "cdn" not in html.lower()
+        assert external_assets(html) == []
 
     def test_a_cluster_without_budget_has_no_chart(self, cast, client_for):
         html = cluster_page(client_for(cast.anonymous), cast.cluster_b).content.decode()

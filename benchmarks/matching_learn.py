@@ -24,9 +24,11 @@ all queries as ``src/renkei/matching/engine/fusion_weights.json``, which the eng
 
     .venv/bin/python benchmarks/matching_learn.py grid --task a --family z --objective min --write
 
-``lsa`` measures a corpus-trained semantic signal (LSA of the index terms) as an extra feature:
+``lsa`` measures a corpus-trained semantic signal (LSA of the index terms) as an extra feature,
+``whiten`` the USE vectors centred or whitened by the corpus's own statistics:
 
     .venv/bin/python benchmarks/matching_learn.py lsa --task a --dims 200
+    .venv/bin/python benchmarks/matching_learn.py whiten --task a --task b
 
 Every rule is a linear model over ``fusion.features`` (the same function the engine ranks
 with). The ``sweep`` rules are fitted by logistic regression of "relevant or not" (all-partner
@@ -143,11 +145,26 @@ class Task:
             self.labels.append(np.array([rel.get(self.ids[d], 0) > 0 for d in self.cands[qi]], dtype=float))
 
     def features(self, qi: int, names: tuple[str, ...]) -> np.ndarray:
+        """``fusion.features`` of the query's candidates, plus ``prf_z`` (measured here only:
+        the z-score of the cosine to the mean vector of the best BM25 documents)."""
         c = self.cands[qi]
         cross = self.doc_ja[c] != self.query_ja[qi]
-        return fusion.features(
-            self.lex[qi][c], self.dense[qi][c], self.evidence[c], names, cross, prf=self.prf[self.prf_k][qi][c]
-        )
+        engine = [n for n in names if n != "prf_z"]
+        got = fusion.features(self.lex[qi][c], self.dense[qi][c], self.evidence[c], engine, cross)
+        columns = dict(zip(engine, got.T, strict=True))
+        if "prf_z" in names:
+            columns["prf_z"] = fusion._z(self.prf[self.prf_k][qi][c].astype(np.float64))
+        return np.stack([columns[n] for n in names], axis=1)
+
+    def set_dense(self, dense: np.ndarray, candidates: int = 1000) -> None:
+        """Replace the cosine matrix (another dense signal) and rebuild the candidate sets as
+        the engine would from it."""
+        self.dense = dense
+        self.cands = []
+        for qi in range(len(self.qids)):
+            lex_top = _top(self.lex[qi], candidates)
+            lex_top = lex_top[self.lex[qi][lex_top] > 0]
+            self.cands.append(np.union1d(lex_top, _top(dense[qi], candidates)))
 
     def run(self, scorer, queries) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
         out = {}
@@ -289,6 +306,61 @@ def lsa_check(task: str, cache: Path, bench_eval, k: int = 200) -> None:  # type
         )
 
 
+def _whitened(docs: np.ndarray, queries: np.ndarray, alpha: float, dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides centred on the corpus mean and projected on its top ``dims`` principal axes,
+    each scaled by eigenvalue^-alpha (alpha 0.5 = full whitening, 0 = centring and projection
+    only), then L2-normalised."""
+    mean = docs.mean(axis=0)
+    centred = docs - mean
+    eigenvalues, axes = np.linalg.eigh(centred.T @ centred / len(centred))
+    order = np.argsort(-eigenvalues)[:dims]
+    projection = axes[:, order] / (eigenvalues[order] + 1e-6) ** alpha
+
+    def unit(x: np.ndarray) -> np.ndarray:
+        return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+    return unit(centred @ projection), unit((queries - mean) @ projection)
+
+
+def whiten_check(task: str, cache: Path, bench_eval, variants: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Post-processing of the USE vectors by the corpus's own statistics (centring, whitening):
+    does it make the dense signal, alone and in the shipped fusion's family, any stronger?
+
+    Each variant is ``alpha/dims``; the document vectors are the index's (mean-pooled), the
+    queries are embedded by the engine (cached in ``<cache>/<task>-qvec.npy``). Printed:
+    nDCG@10 per view on all queries for dense alone and for ``z(BM25) + w · z(cosine) +
+    0.025 · log(evidence)`` at four dense weights (all queries, an upper bound)."""
+    index = MatchIndex.load(cached_index(task, cache))
+    positions = np.flatnonzero(index.lexical.alive)
+    starts = np.array([index.vectors.doc_slots[int(p)][0] for p in positions])
+    docs = np.asarray(index.vectors.vectors[starts], dtype=np.float64)
+    q_path = cache / f"{task}-qvec.npy"
+    if not q_path.exists():
+        queries = read_jsonl(BENCH / TASKS[task] / "queries.jsonl")
+        np.save(q_path, index.embed_queries([normalize(q["text"]) for q in queries]))
+    q_vectors = np.load(q_path).astype(np.float64)
+    t = Task(task, cache, bench_eval)
+    views = list(t.qrels)
+    everyone = range(len(t.qids))
+    names = ("bm25_z", "cosine_z", "log_evidence")
+    print(f"dense post-processing on {task}: nDCG@10 per view ({', '.join(views)})")
+    print("| vectors | dense alone | + fusion w=0.1 | w=0.2 | w=0.3 | w=0.5 |")
+    print("|---|---|---|---|---|---|")
+    for variant in ["raw", *variants]:
+        if variant == "raw":
+            d, q = docs, q_vectors
+        else:
+            alpha, _, dims = variant.partition("/")
+            d, q = _whitened(docs, q_vectors, float(alpha), int(dims or docs.shape[1]))
+        t.set_dense((q @ d.T).astype(np.float32))
+        cells = [t.score(t.run(lambda qi: t.dense[qi][t.cands[qi]].astype(np.float64), everyone))]
+        feats = [t.features(qi, names) for qi in everyone]
+        for w in (0.1, 0.2, 0.3, 0.5):
+            cells.append(t.score(t.run(lambda qi, w=(1.0, w, 0.025), f=feats: f[qi] @ w, everyone)))
+        row = " | ".join(" / ".join(f"{c[v]:.4f}" for v in views) for c in cells)
+        print(f"| {variant} | {row} |", flush=True)
+
+
 RULES: dict[str, tuple[str, ...]] = {
     "lin: bm25max+cos": ("bm25_max", "cosine"),
     "lin: z(bm25)+z(cos)": ("bm25_z", "cosine_z"),
@@ -304,7 +376,7 @@ RULES: dict[str, tuple[str, ...]] = {
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("step", choices=["dump", "sweep", "grid", "lsa"])
+    ap.add_argument("step", choices=["dump", "sweep", "grid", "lsa", "whiten"])
     ap.add_argument("--task", action="append", choices=["a", "b"], default=[])
     ap.add_argument("--train", choices=["a", "b"])
     ap.add_argument("--test", choices=["a", "b"])
@@ -312,6 +384,12 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--rules", default=",".join(RULES), help="comma-separated names from RULES")
     ap.add_argument("--dims", type=int, default=200, help="lsa: dimensions")
+    ap.add_argument(
+        "--whiten",
+        action="append",
+        default=[],
+        help="whiten: a variant alpha/dims (0.5/512 = full whitening, 0/512 = centring only); repeatable",
+    )
     ap.add_argument("--objective", choices=["min", "mean"], default="min", help="grid: how views combine")
     ap.add_argument("--family", choices=list(GRIDS), default="z", help="grid: fusion family")
     ap.add_argument("--per-query", type=Path, help="grid: save the held-out per-query scores (npz)")
@@ -332,6 +410,10 @@ def main() -> None:
     if a.step == "lsa":
         for task in a.task or ["a", "b"]:
             lsa_check(task, a.cache, bench_eval, a.dims)
+        return
+    if a.step == "whiten":
+        for task in a.task or ["a", "b"]:
+            whiten_check(task, a.cache, bench_eval, a.whiten or ["0/512", "0.5/512", "0.5/256", "0.25/512"])
         return
     if a.train:
         train, test = Task(a.train, a.cache, bench_eval), Task(a.test or a.train, a.cache, bench_eval)

@@ -39,7 +39,7 @@ def test_features_have_exact_values_on_a_small_input():
     lexical = np.array([4.0, 2.0, 0.0])
     dense = np.array([0.5, 0.3, 0.1])
     evidence = np.array([1.0, np.e, 0.0])  # 0 counts as 1 (a single record)
-    got = fusion.features(lexical, dense, evidence, fusion.ENGINE_FEATURES)
+    got = fusion.features(lexical, dense, evidence, fusion.FEATURES)
     expected = np.array(
         [
             [1.0, SQRT_1_5, 0.5, SQRT_1_5, 0.0],
@@ -85,7 +85,7 @@ def test_linear_fusion_ranks_by_the_weighted_sum_with_ties_by_position():
 
 def test_the_shipped_weights_load_and_unknown_features_are_refused():
     shipped = fusion.load_weights()
-    assert set(shipped.features) <= set(fusion.ENGINE_FEATURES)
+    assert set(shipped.features) <= set(fusion.FEATURES)
     assert len(shipped.weights) == len(shipped.features)
     with pytest.raises(ValueError, match="unknown fusion feature"):
         fusion.LinearWeights(("bm25", "cosine"), (1.0, 1.0))

@@ -107,9 +107,7 @@ def _minmax(scores: np.ndarray) -> np.ndarray:
 
 # ---- linear fusion over features, with fitted weights ----
 
-FEATURES = ("bm25_max", "bm25_z", "cosine", "cosine_z", "log_evidence", "prf_z")
-# What the engine computes per query (``prf_z`` was measured in benchmarks/matching_learn.py only).
-ENGINE_FEATURES = FEATURES[:5]
+FEATURES = ("bm25_max", "bm25_z", "cosine", "cosine_z", "log_evidence")
 
 
 @dataclass(frozen=True)
@@ -122,11 +120,9 @@ class LinearWeights:
     def __post_init__(self) -> None:
         if len(self.features) != len(self.weights):
             raise ValueError("one weight per feature")
-        unknown = set(self.features) - set(ENGINE_FEATURES)
+        unknown = set(self.features) - set(FEATURES)
         if unknown:
-            raise ValueError(
-                f"unknown fusion feature(s) {', '.join(sorted(unknown))}; known: {', '.join(ENGINE_FEATURES)}"
-            )
+            raise ValueError(f"unknown fusion feature(s) {', '.join(sorted(unknown))}; known: {', '.join(FEATURES)}")
 
 
 @cache
@@ -160,7 +156,6 @@ def features(
     evidence: np.ndarray | None,
     names: Sequence[str],
     cross: np.ndarray | None = None,
-    prf: np.ndarray | None = None,
 ) -> np.ndarray:
     """The candidates' feature matrix (one row per candidate, one column per name).
 
@@ -168,9 +163,7 @@ def features(
       over the candidates (0 when all are equal);
     - ``cosine``: the raw cosine; ``cosine_z``: its z-score over the candidates;
     - ``log_evidence``: log of how much evidence stands behind the document (a partner's number
-      of seeds or projects; 1 for a single listing, so 0);
-    - ``prf_z``: z-score of ``prf``, the cosine to the mean vector of the best BM25 documents
-      (pseudo-relevance feedback in the dense space).
+      of seeds or projects; 1 for a single listing, so 0).
 
     For a candidate in ``cross`` (other language than the query) each lexical feature takes the
     value of its dense counterpart when that is higher: the meaning stands for the words that
@@ -195,8 +188,6 @@ def features(
             column = _z(dense)
         elif name == "log_evidence":
             column = np.zeros(len(lexical)) if evidence is None else np.log(np.maximum(evidence, 1.0))
-        elif name == "prf_z":
-            column = np.zeros(len(lexical)) if prf is None else _z(prf.astype(np.float64))
         else:
             raise ValueError(f"unknown fusion feature {name!r}; known: {', '.join(FEATURES)}")
         columns[name] = column

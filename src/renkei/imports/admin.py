@@ -99,8 +99,8 @@ class ReviewCandidateInline(admin.TabularInline):
 class ReviewItemAdmin(ReadOnlyAdmin):
     """Decisions are taken on the review pages (/imports/review/), which make the links."""
 
-    list_display = ["name", "kind", "status", "run", "line_number", "decided_by", "decided_at"]
-    list_filter = ["kind", "status"]
+    list_display = ["name", "kind", "status", "owner", "run", "line_number", "decided_by", "decided_at"]
+    list_filter = ["kind", "status", "owner"]
     search_fields = ["name", "context"]
     list_select_related = ["run", "decided_by"]
     inlines = [ReviewCandidateInline]

@@ -8,6 +8,10 @@ alone, or several records with the name, give **candidates** with scores; the im
 in the review queue (`queue_review`), where staff confirm one or reject them all. A researchmap
 profile is never merged into a person on its name alone (`PersonIndex.match_profile`).
 
+The queue is kept per office (`review_office`): the cluster HQ office whose import queued a link
+reviews it, and another office importing the same record gets an item of its own, so that no
+office's link waits in a queue it cannot see, and no office decides for another.
+
 The indexes are built once per import run from the records the importing user may see (every
 record for an operator on the command line), so a link never points at another cluster's
 hidden records.
@@ -15,6 +19,7 @@ hidden records.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -37,6 +42,8 @@ SCORE_NAME_AMONG_SEVERAL = 0.6
 SCORE_SIMILAR_NAME = 0.4
 SCORE_OTHER_PROFILE = 0.4
 MIN_SIMILAR_KEY = 3
+# The review office of national officers, administrators and the command line (ReviewItem.owner).
+OFFICE_ALL = "all"
 
 _ENGLISH_FORMS = re.compile(
     r"\b(co|ltd|inc|corp|corporation|company|limited|kk|gk|llc|k\.k|g\.k)\b\.?",
@@ -307,6 +314,35 @@ class PersonIndex:
         return Match(candidates=candidates[:MAX_CANDIDATES])
 
 
+def hq_office(cluster_ids) -> str:
+    """The review office of the HQ staff of CLUSTER_IDS: "hq:3,7" (a digest when very many)."""
+    office = "hq:" + ",".join(str(pk) for pk in sorted(cluster_ids))
+    return office if len(office) <= 255 else "hq#" + hashlib.sha256(office.encode()).hexdigest()
+
+
+def review_office(user) -> str:
+    """The office whose review queue gets the uncertain links of USER's imports (ReviewItem.owner).
+
+    Import runs record who started them, not for which cluster, so the office is the starter's:
+    cluster HQ staff that of the clusters whose HQ they staff (the same set of clusters: a
+    colleague who is HQ staff of one more cluster is another office); national officers and
+    administrators, who read every record, share `OFFICE_ALL`, and so does the command line (None);
+    anyone else (a role since removed) an office of their own."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return OFFICE_ALL
+    scope = scope_for(user)
+    if scope.reads_all:
+        return OFFICE_ALL
+    if scope.hq_cluster_ids:
+        return hq_office(scope.hq_cluster_ids)
+    return f"user:{user.pk}"
+
+
+def run_office(run: ImportRun) -> str:
+    """The review office of RUN: its starter's, as they are now (`review_office`)."""
+    return OFFICE_ALL if run.started_by_id is None else review_office(run.started_by)
+
+
 def queue_review(
     run: ImportRun,
     *,
@@ -317,15 +353,20 @@ def queue_review(
     name: str,
     candidates: list[Candidate],
     context: str = "",
+    owner: str = "",
     **subject,
 ) -> ReviewItem | None:
-    """Put an uncertain link in the review queue, once: an item with the same KEY (whatever its
-    status: pending, confirmed or rejected) is left as it is, so re-importing a file adds nothing
-    and a rejected link is not asked again. Returns the new item, or None."""
-    if not candidates or ReviewItem.objects.filter(key=key[:255]).exists():
+    """Put an uncertain link in the review queue of OWNER (an office, `review_office`; by default
+    the run's), once per office: an item of that office with the same KEY (whatever its status:
+    pending, confirmed or rejected) is left as it is, so re-importing a file adds nothing and a
+    rejected link is not asked again. Another office's item with the KEY is not looked at: that
+    office reviews its own. Returns the new item, or None."""
+    owner = owner or run_office(run)
+    if not candidates or ReviewItem.objects.filter(key=key[:255], owner=owner).exists():
         return None
     item = ReviewItem.objects.create(
         run=run,
+        owner=owner,
         line_number=line_number,
         source_row=source_row[:4000].replace("\x00", "\\x00"),
         kind=kind,

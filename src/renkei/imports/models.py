@@ -355,14 +355,26 @@ class ReviewItem(models.Model):
     (institution), a grant member (person) or a patent applicant (organisation). A researchmap
     profile that matches people by name only has no subject yet: the profile as read waits in
     `profile` until a reviewer links it to a person or rejects the candidates (a new person).
-    `key` makes the item unique per subject and published name, so re-importing a file adds no
-    second item and a rejected link is not asked again."""
+    `owner` is the office whose import queued the item and which reviews it (`linking.review_office`):
+    the cluster HQ office of the run's starter (`hq:<cluster IDs>`), or `all` for national officers,
+    administrators and the command line. `key` makes the item unique per subject and published name
+    within its office, so re-importing a file adds no second item and a rejected link is not asked
+    again there; another office importing the same record gets an item of its own."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("run"))
     line_number = models.PositiveBigIntegerField(_("line"))
     source_row = models.TextField(_("row as read"), blank=True)
     kind = models.CharField(_("link"), max_length=32, choices=LinkKind.choices)
-    key = models.CharField(_("key"), max_length=255, unique=True)
+    key = models.CharField(_("key"), max_length=255)
+    owner = models.CharField(
+        _("office"),
+        max_length=255,
+        db_index=True,
+        help_text=_(
+            "The office that queued the link and reviews it: hq:<cluster IDs> for a cluster HQ office, "
+            "all for national officers and administrators."
+        ),
+    )
     name = models.CharField(_("name as published"), max_length=300)
     name_key = models.CharField(_("name for matching"), max_length=300, db_index=True, blank=True)
     context = models.CharField(
@@ -417,6 +429,7 @@ class ReviewItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=ReviewStatus.values), name="imports_reviewitem_status"
             ),
+            models.UniqueConstraint(fields=["key", "owner"], name="imports_reviewitem_unique_key_per_owner"),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ from django.db import transaction
 
 from renkei.imports.choices import ImportStatus
 from renkei.imports.files import ImportFileError, LimitSettings, open_import_file
-from renkei.imports.linking import OrganisationIndex, PersonIndex
+from renkei.imports.linking import OrganisationIndex, PersonIndex, run_office
 from renkei.imports.models import ImportRun
 from renkei.imports.nta import ParseState, RowError, RowRejection
 from renkei.imports.services import (
@@ -76,6 +76,15 @@ class WriteContext:
     user: Any
     _organisations: OrganisationIndex | None = field(default=None, repr=False)
     _people: PersonIndex | None = field(default=None, repr=False)
+    # The office whose review queue gets the uncertain links (ReviewItem.owner): the run's by
+    # default; a reviewer's decision that imports a queued profile keeps its item's office.
+    review_office: str = ""
+
+    @property
+    def office(self) -> str:
+        if not self.review_office:
+            self.review_office = run_office(self.run)
+        return self.review_office
 
     @property
     def organisations(self) -> OrganisationIndex:

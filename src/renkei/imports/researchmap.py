@@ -456,12 +456,14 @@ class ResearchmapSource:
         """Put the profile in the review queue when people of its Japanese name exist (and may be
         the same researcher); whether it now waits there.
 
-        A profile already waiting is refreshed with the file's version. One decided before (its
-        person since deleted, or its ID edited away) is imported as a new person."""
+        A profile already waiting in the importing office's queue is refreshed with the file's
+        version; another office's item is left as it is (that office reviews its own). One decided
+        before in this office (its person since deleted, or its ID edited away) is imported as a
+        new person."""
         if not (researcher.family_name_ja and researcher.given_name_ja):
             return False  # a family name alone says too little to hold the profile back
         key = f"researchmap:{researcher.permalink}"
-        waiting = ReviewItem.objects.filter(key=key).first()
+        waiting = ReviewItem.objects.filter(key=key, owner=context.office).first()
         if waiting is not None:
             if waiting.status != ReviewStatus.PENDING:
                 return False
@@ -492,6 +494,7 @@ class ResearchmapSource:
             context=" / ".join(a.name for a in researcher.affiliations),
             candidates=match.candidates,
             profile=researcher_payload(researcher),
+            owner=context.office,
         )
         return True
 
@@ -562,6 +565,7 @@ class ResearchmapSource:
                     department=affiliation.department[:200],
                     title_ja=affiliation.title_ja[:100],
                     title_en=affiliation.title_en[:100],
+                    owner=context.office,
                 )
         return added
 
@@ -571,11 +575,15 @@ def do_apply_reviewed_profile(user, item: ReviewItem, person: Person | None) -> 
     candidate confirmed: the profile is theirs) or, when PERSON is None (the candidates were
     rejected), as a new person. Its researcher numbers and affiliations follow as in an import;
     affiliations by name alone are queued in turn. Runs inside the decision's transaction;
-    ValidationError when the profile cannot be applied (a researcher number of someone else)."""
+    ValidationError when the profile cannot be applied (a researcher number of someone else, or
+    the profile imported meanwhile: entered by hand, or decided in another office's queue).
+    Affiliations queued now go to the item's office."""
     if not item.profile:
         raise ValidationError(_("The profile of this link was not kept; import the file again."))
     researcher = researcher_from_payload(item.profile)
-    context = WriteContext(run=item.run, user=user if getattr(user, "is_authenticated", False) else None)
+    context = WriteContext(
+        run=item.run, user=user if getattr(user, "is_authenticated", False) else None, review_office=item.owner
+    )
     record = ParsedRecord(item.line_number, researcher.permalink, researcher, item.source_row)
     source = ResearchmapSource()
     if person is None:
@@ -584,6 +592,10 @@ def do_apply_reviewed_profile(user, item: ReviewItem, person: Person | None) -> 
             raise ValidationError(_("This profile has been imported since it was queued; nothing was created."))
         person = source._create(researcher, context)
     else:
+        if Person.objects.filter(researchmap_id=researcher.permalink).exclude(pk=person.pk).exists():
+            # Another office's reviewer (or someone by hand) gave the profile to another person;
+            # a researcher number taken meanwhile is refused by _identifiers below.
+            raise ValidationError(_("This profile has been imported over another person since it was queued."))
         source._update(person, researcher, context)
     try:
         source._identifiers(person, researcher, context)

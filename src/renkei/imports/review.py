@@ -1,11 +1,13 @@
 """The review queue: links an import could not make with certainty, confirmed or rejected by staff.
 
-`visible_review_items` says who sees which items (the same rule as import runs: administrators
-and national officers all, cluster HQ staff those of the imports they started); the candidates
-offered are only the records the reviewer may see. `do_decide_review_item` confirms one candidate
-— creating the link: the affiliation, the grant's institution, the member's person, the
-applicant's organisation, the researchmap profile's person — or rejects them all, and records who
-decided and when. Rejecting leaves the link unmade, except for a researchmap profile, which then
+`visible_review_items` says who sees which items: administrators and national officers all,
+cluster HQ staff those of their office (`ReviewItem.owner`: queued by imports of HQ staff of the
+same clusters, see `linking.review_office`) and those of the imports they started themselves; the
+candidates offered are only the records the reviewer may see. Each office decides its own items:
+another office's item with the same key is neither shown nor decided. `do_decide_review_item`
+confirms one candidate — creating the link: the affiliation, the grant's institution, the
+member's person, the applicant's organisation, the researchmap profile's person — or rejects them
+all, and records who decided and when. Rejecting leaves the link unmade, except for a researchmap profile, which then
 becomes a new person (it was held back only because of its namesakes).
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from renkei.core.services import save_validated
 from renkei.directory.access import visible_organisations, visible_people
 from renkei.directory.models import Affiliation
 from renkei.imports.choices import LinkKind, ReviewStatus
+from renkei.imports.linking import review_office
 from renkei.imports.models import ReviewCandidate, ReviewItem
 from renkei.imports.researchmap import do_apply_reviewed_profile
 
@@ -34,7 +37,7 @@ def visible_review_items(user) -> QuerySet[ReviewItem]:
     if scope.reads_all:
         return ReviewItem.objects.all()
     if scope.hq_cluster_ids:
-        return ReviewItem.objects.filter(run__started_by=user)
+        return ReviewItem.objects.filter(Q(owner=review_office(user)) | Q(run__started_by=user))
     return ReviewItem.objects.none()
 
 

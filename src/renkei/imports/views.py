@@ -308,7 +308,14 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "imports/review_detail.html",
-        {"item": item, "candidates": candidates, "error": error, "subject": _subject_label(item)},
+        {
+            "item": item,
+            "candidates": candidates,
+            "error": error,
+            "subject": _subject_label(item),
+            # An office colleague sees the item but not the run another member started.
+            "run_visible": visible_import_runs(request.user).filter(pk=item.run_id).exists(),
+        },
         status=400 if error else 200,
     )
 

@@ -62,7 +62,7 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordV
 class ReviewItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """The review queue: links imports could not make with certainty, with the candidates the
     user may see. Administrators and national officers see every item, cluster HQ staff those of
-    the imports they started; for anyone else an item does not exist (404)."""
+    their office and of the imports they started; for anyone else an item does not exist (404)."""
 
     visible = visible_review_items
     serializer_class = ReviewItemSerializer

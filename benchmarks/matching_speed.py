@@ -34,10 +34,20 @@
 6. ``lexical``: BM25 scoring alone over --docs documents (--lexical-source analysed, their term
    lists repeated): bm25s's scorer against the engine's, exact and with grouped query terms,
    and the share of postings an exact MaxScore would still have to read (an oracle bound).
-7. ``update``: what one changed document costs the way ``indexing.update_documents`` applies it
-   to the saved ``scale-<docs>`` index: load it whole, add the document, the first search after
-   (which rebuilds the BM25 matrix), save it whole (to a scratch copy, removed afterwards).
-   Against the baseline of rebuilding nothing: the same search on the index as loaded.
+7. ``update``: what one changed document costs on the saved ``scale-<docs>`` index, both ways,
+   each in its own process (its own peak RSS):
+   - ``full`` (the path before the change journal, kept as the baseline): load it whole, add the
+     document, the first search after (which rebuilds the BM25 matrix), save it whole (to a
+     scratch copy, removed afterwards); against the same search on the index as loaded.
+   - ``journal`` (``indexing.update_documents`` now): a serving process has the index loaded
+     and warm; the writer reads the manifest, analyses and embeds the document and appends it
+     to the journal (fsync); the reader applies the record (``get_index``: read the journal,
+     ``fork``, ``apply_changes``), then the first search after (the side matrix is built) and
+     the same search again; then a second change the same way (the steady state: the first
+     apply of a generation also freezes the matrix's statistics). Then ``--journal-entries``
+     more records are appended and applied, to show what a journal grown over a day costs a
+     reader. The journal is removed afterwards.
+   The database read of the changed row is left out of both (it is the same few queries).
 
 Each stage runs in a fresh child process so its peak RSS is its own; the load average is
 recorded, since the machine is shared.
@@ -405,37 +415,132 @@ def stage_replicate(n: int, copies: int, source: int, ann: bool) -> dict:
     return result
 
 
-def stage_update(n: int) -> dict:
-    """Time the steps of one incremental update of the saved ``scale-<n>`` index."""
+UPDATE_QUERY = "solid oxide fuel cell stack with a ceramic electrolyte"
+
+
+def _timer(steps: dict):  # type: ignore[no-untyped-def]
+    def timed(name: str, step):  # type: ignore[no-untyped-def]
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = step()
+        steps[name] = {"wall_s": round(time.perf_counter() - wall, 3), "cpu_s": round(time.process_time() - cpu, 3)}
+        return value
+
+    return timed
+
+
+def stage_update(n: int, journal_entries: int) -> dict:
+    """One changed document on the saved ``scale-<n>`` index: the full path and the journal."""
+    manifest_path = OUT / f"scale-{n}" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if not manifest.get("generation"):  # saved before journals existed: give it a generation
+        import uuid
+
+        manifest["generation"] = uuid.uuid4().hex
+        manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return {
+        "full": in_child(stage_update_full, n),
+        "journal": in_child(stage_update_journal, n, journal_entries),
+    }
+
+
+def stage_update_full(n: int) -> dict:
+    """Time the steps of one update the way it was done before the journal: whole index."""
     from renkei.matching.engine import Document, MatchIndex
     from renkei.matching.engine.dense import Embedder
 
     load = [os.getloadavg()]
     steps: dict = {}
-
-    def timed(name: str, step):  # type: ignore[no-untyped-def]
-        wall, cpu = time.perf_counter(), time.process_time()
-        value = step()
-        steps[name] = {"wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2)}
-        return value
-
+    timed = _timer(steps)
     index = timed("load", lambda: MatchIndex.load(OUT / f"scale-{n}", embedder=Embedder(workers=1)))
-    query = "solid oxide fuel cell stack with a ceramic electrolyte"
-    timed("search before the change (matrix as saved)", lambda: index.search(query, top=20))
-    timed("search again (baseline)", lambda: index.search(query, top=20))
-    new = Document(id="seed-999999999", lang="en", title="Fuel cell stack", text=query + ".", fields={})
+    timed("search before the change (matrix as saved)", lambda: index.search(UPDATE_QUERY, top=20))
+    timed("search again (baseline)", lambda: index.search(UPDATE_QUERY, top=20))
+    new = Document(id="seed-999999999", lang="en", title="Fuel cell stack", text=UPDATE_QUERY + ".", fields={})
     timed("add one document", lambda: index.add([new]))
-    timed("first search after the change (BM25 matrix rebuilt)", lambda: index.search(query, top=20))
+    top = timed("first search after the change (BM25 matrix rebuilt)", lambda: index.search(UPDATE_QUERY, top=20))
     scratch = OUT / f"update-scratch-{n}"
     timed("save the whole index", lambda: index.save(scratch))
     shutil.rmtree(scratch, ignore_errors=True)
     load.append(os.getloadavg())
     return {
         "docs": len(index),
+        "new_document_first": top[0].id == new.id,
         "steps": steps,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "per_change_s": round(sum(steps[k]["wall_s"] for k in steps if not k.startswith("search ")), 2),
         "load_average_1_5_15": [[round(x, 2) for x in la] for la in load],
     }
+
+
+def stage_update_journal(n: int, more: int) -> dict:
+    """Time one update through the change journal: the writer's append, a reader's apply, the
+    first search after; then a journal of ``more`` further records."""
+    from renkei.matching.engine import Document, EngineConfig, MatchIndex, journal
+    from renkei.matching.engine.dense import Embedder
+
+    load = [os.getloadavg()]
+    directory = OUT / f"scale-{n}"
+    path = journal.journal_path(directory)
+    path.unlink(missing_ok=True)
+    embedder = Embedder(workers=1)
+    embedder.encode(["warm up"])  # the model is loaded in the writer (a web or worker process) already
+    steps: dict = {}
+    timed = _timer(steps)
+    reader = timed(
+        "reader: load the index (once per generation, not per change)",
+        lambda: MatchIndex.load(directory, embedder=embedder),
+    )
+    timed("reader: search before the change", lambda: reader.search(UPDATE_QUERY, top=20))
+    timed("reader: search again (baseline)", lambda: reader.search(UPDATE_QUERY, top=20))
+    rss_loaded = rss_mb()
+    new = Document(id="seed-999999999", lang="en", title="Fuel cell stack", text=UPDATE_QUERY + ".", fields={})
+
+    def write(docs: list) -> int:  # what indexing.update_documents does after reading the rows
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        analyser = MatchIndex(EngineConfig.saved(manifest["config"]), embedder=embedder)
+        return journal.append(path, manifest["generation"], [analyser.prepare_changes(docs)])
+
+    timed("writer: analyse, embed, append to the journal (fsync)", lambda: write([new]))
+    state = journal.JournalState()
+
+    def apply():  # what indexing.get_index does when the journal grew
+        nonlocal reader, state
+        changes, state = journal.read(path, reader.generation, state)
+        reader = reader.fork()
+        reader.apply_changes(changes)
+
+    timed("reader: read the record, fork, apply (first of the generation: freezes the matrix)", apply)
+    top = timed("reader: first search after (side matrix built)", lambda: reader.search(UPDATE_QUERY, top=20))
+    timed("reader: search again", lambda: reader.search(UPDATE_QUERY, top=20))
+    second = Document(id="seed-999999998", lang="en", title="Ceramic electrolyte", text="A ceramic electrolyte.")
+    timed("second change: writer", lambda: write([second]))
+    timed("second change: reader reads, forks, applies", apply)
+    timed("second change: reader's first search after", lambda: reader.search(UPDATE_QUERY, top=20))
+    result: dict = {
+        "docs": len(reader),
+        "new_document_first": top[0].id == new.id,
+        "steps": steps,
+        "journal_bytes_per_record": path.stat().st_size - journal.HEADER_SIZE,
+        "rss_reader_loaded_mb": round(rss_loaded),
+    }
+    if more:
+        docs = [
+            Document(id=f"seed-9{i:08d}", lang=d.lang, title=d.title, text=d.text, fields=d.fields)
+            for i, d in enumerate(iter_documents(more, 0, 1))
+        ]
+        grown: dict = {}
+        timed = _timer(grown)
+        timed(f"writer: {more} more records, one per change", lambda: [write([d]) for d in docs])
+        timed(f"reader: read and apply the {more} records at once", apply)
+        timed("reader: first search after (side matrix built)", lambda: reader.search(UPDATE_QUERY, top=20))
+        timed("reader: search again", lambda: reader.search(UPDATE_QUERY, top=20))
+        grown["writer_per_record_ms"] = round(
+            grown[f"writer: {more} more records, one per change"]["wall_s"] / more * 1000, 1
+        )
+        result[f"journal_of_{more + 1}_records"] = grown
+        result["journal_mb"] = round(path.stat().st_size / 2**20, 1)
+    path.unlink(missing_ok=True)
+    load.append(os.getloadavg())
+    result["load_average_1_5_15"] = [[round(x, 2) for x in la] for la in load]
+    return result
 
 
 def stage_query(n: int, n_queries: int) -> dict:
@@ -667,6 +772,7 @@ def main() -> None:
     ap.add_argument("--keep-shards", action="store_true", help="keep the build's shards (for replicate)")
     ap.add_argument("--replicate-from", type=int, default=100_000, help="replicate: the --docs of the source build")
     ap.add_argument("--lexical-source", type=int, default=10_000, help="lexical: documents analysed, then repeated")
+    ap.add_argument("--journal-entries", type=int, default=0, help="update: records more in the journal, then applied")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     stages = a.stages.split(",")
@@ -692,7 +798,7 @@ def main() -> None:
         report["lexical"] = in_child(stage_lexical, a.docs, a.lexical_source, a.queries)
         print(json.dumps(report["lexical"], indent=1), flush=True)
     if "update" in stages:
-        report["update"] = in_child(stage_update, a.docs)
+        report["update"] = stage_update(a.docs, a.journal_entries)
         print(json.dumps(report["update"], indent=1), flush=True)
     report["load_after"] = os.getloadavg()
     path = OUT / f"speed-{a.docs}-{'-'.join(stages)}.json"

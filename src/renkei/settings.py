@@ -175,6 +175,10 @@ JOBS_BROKER_URL = broker_url("RENKEI_BROKER_URL")
 JOBS_QUEUE = env_str("RENKEI_JOBS_QUEUE", "renkei")
 JOBS_HEARTBEAT_SECONDS = env_int("RENKEI_JOBS_HEARTBEAT", 15)
 JOBS_STALE_SECONDS = env_int("RENKEI_JOBS_STALE_AFTER", 120)
+# The matching index's change journal is folded into the saved index past this many entries or
+# this percentage of the collection, whichever comes first (docs/matching.md, "Change journal").
+MATCHING_JOURNAL_MAX_ENTRIES = env_int("RENKEI_MATCHING_JOURNAL_MAX_ENTRIES", 20_000)
+MATCHING_JOURNAL_MAX_PERCENT = env_int("RENKEI_MATCHING_JOURNAL_MAX_PERCENT", 5)
 CELERY_BROKER_URL = JOBS_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = env_str("RENKEI_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = not CELERY_RESULT_BACKEND

@@ -5,7 +5,10 @@ job across two real Celery workers is in tests/jobs/test_reindex_celery.py."""
 from __future__ import annotations
 
 import os
+import resource
+import signal
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -98,19 +101,34 @@ def test_a_shard_job_with_a_bad_description_fails_with_a_message(transactional_d
     assert job.status == JobStatus.FAILED and "not described correctly" in job.error
 
 
+@contextmanager
+def files_cannot_grow_past(size: int):
+    """A genuine write failure at the filesystem edge, as on a full disk or quota: files this
+    process writes cannot grow past `size` bytes (RLIMIT_FSIZE; writes fail with EFBIG instead
+    of the process being killed by SIGXFSZ). The database is not a file of this process (an
+    in-memory SQLite database, or the PostgreSQL server)."""
+    previous_signal = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous_signal)
+
+
 def test_a_failed_shard_fails_the_rebuild_and_leaves_the_index_as_it_was(
-    transactional_db, inline, cast, listings, index_env, monkeypatch
+    transactional_db, inline, cast, listings, index_env
 ):
     call_command("reindex", "--no-progress")
     before = indexing.get_index().ids()
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(indexing, "build_shard", broken)
-    with pytest.raises(CommandError, match="did not finish"):
+    # A shard's vectors alone (4 documents x 512 float32) are 8 KB: saving the shard fails.
+    with files_cannot_grow_past(4096), pytest.raises(CommandError, match="did not finish"):
         call_command("reindex", "--shards", "2", "--no-progress")
 
+    shard = Job.objects.filter(kind=SHARD_KIND).order_by("pk").first()
+    assert shard.status == JobStatus.FAILED and "OSError" in shard.traceback  # a short write of the vectors
     assert indexing.get_index().ids() == before
     assert not list(index_env.glob("indexes/.reindex-*"))
     assert Job.objects.get(kind=REINDEX_KIND).status == JobStatus.FAILED

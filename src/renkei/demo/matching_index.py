@@ -23,7 +23,7 @@ def index_is_current() -> tuple[bool, int]:
     Documents are compared whole (title, text, keywords, language), so an edit the index missed
     counts as well as a row added or deleted. This reads the index and the rows, no model."""
     try:
-        index = MatchIndex.load(indexing.index_path(), embedder=Embedder(workers=1))
+        index = MatchIndex.load(indexing.index_path(), embedder=Embedder(workers=1), with_journal=True)
     except (MatchIndexError, FileNotFoundError, ValueError, TypeError):
         return False, 0
     stored = {doc.id: doc for doc in index.documents if doc is not None}

@@ -3,15 +3,19 @@ and how the index follows the database.
 
 - Each row maps to one engine `Document`: ids `seed-<pk>`, `need-<pk>`, `org-<pk>` (the
   organisation's capability text; organisations without one are not indexed).
-- Writes call `schedule(...)`; after the transaction commits, `update_documents` adds the
-  current version of each row (or removes it when it is gone) and saves the index. This runs
-  inline (the embedded default); one writer at a time holds a file lock.
+- Writes call `schedule(...)`; after the transaction commits, `update_documents` reads the
+  current version of each row (or notes that it is gone), analyses and embeds it, and appends
+  the change to the index's journal (engine/journal.py) without loading the index. This runs
+  inline (the embedded default); one writer at a time holds a file lock. Past a threshold
+  (`fold_threshold`), at `renkei reindex --fold` (nightly) and at every rebuild the journal is
+  folded into a newly saved index.
 - `rebuild()` builds the whole index from the database (`renkei reindex`), streaming it in
   chunks. A rebuild can also be split into shards, each analysed and embedded by its own job
   (Celery workers in parallel), then merged: `plan_shards`, `build_shard`, `merge_shards`,
   driven by the `matching.reindex` job (tasks.py). Changes saved while a split rebuild runs
   are logged and applied to the merged index, so none is lost.
-- Web processes read through `get_index()`, which reloads when the saved index changes.
+- Web processes read through `get_index()`, which reloads when the saved index changes and
+  otherwise applies only the journal records it has not applied yet.
 Visibility is never stored in the index: callers pass `allow` (see search.py).
 """
 
@@ -20,12 +24,14 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import math
 import os
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -33,14 +39,29 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.directory.models import Organisation
-from renkei.matching.engine import Document, Embedder, MatchIndex, MatchIndexError, index_dir
+from renkei.matching.engine import Document, Embedder, EngineConfig, MatchIndex, MatchIndexError, index_dir, journal
+from renkei.matching.engine.index import FORMAT_VERSION
 from renkei.matching.models import Need, Seed
 
 INDEX_NAME = "platform"
 logger = logging.getLogger(__name__)
 _LOCK = threading.Lock()
-_cache: dict[str, tuple[float, MatchIndex]] = {}
+_READ_LOCK = threading.Lock()
 _embedder: Embedder | None = None
+JOURNAL_MIN_ENTRIES = 100  # below this a journal is never folded early (small sites fold nightly)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A serving process's platform index: the manifest's stamp when it was loaded, and how far
+    into the journal of its generation it has applied."""
+
+    stamp: int
+    index: MatchIndex
+    journal: journal.JournalState
+
+
+_cache: dict[str, _Loaded] = {}
 
 
 def doc_id(obj: Seed | Need | Organisation) -> str:
@@ -256,23 +277,89 @@ def index_path() -> Path:
     return index_dir(INDEX_NAME)
 
 
+def journal_file() -> Path:
+    return journal.journal_path(index_path())
+
+
 def get_index() -> MatchIndex | None:
-    """The saved platform index, reloaded when it changed on disk; None before the first build."""
+    """The platform index as saved plus its journal; None before the first build.
+
+    Loaded whole when a new generation was saved (the manifest changed); otherwise the journal
+    records written since the last call are applied to a copy (`MatchIndex.fork`: requests
+    running in other threads keep the object they hold) without rebuilding the BM25 matrix or
+    the HNSW graph (`MatchIndex.apply_changes`)."""
     path = index_path()
     manifest = path / "manifest.json"
     try:
         stamp = manifest.stat().st_mtime_ns
     except FileNotFoundError:
         return None
-    cached = _cache.get(str(path))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    try:
-        index = MatchIndex.load(path, embedder=get_embedder())
-    except (MatchIndexError, FileNotFoundError):
-        return None
-    _cache[str(path)] = (stamp, index)
+    with _READ_LOCK:
+        cached = _cache.get(str(path))
+        fresh = cached is None or cached.stamp != stamp
+        if fresh:
+            try:
+                index = MatchIndex.load(path, embedder=get_embedder())
+            except (MatchIndexError, FileNotFoundError):
+                return None
+            cached = _Loaded(stamp, index, journal.JournalState())
+        changes, state = journal.read(journal_file(), cached.index.generation, cached.journal)
+        index = cached.index
+        if changes:
+            index = index if fresh else index.fork()
+            index.apply_changes(changes)
+        if fresh or state != cached.journal:
+            _cache[str(path)] = _Loaded(stamp, index, state)
     return index
+
+
+def _saved_manifest() -> dict | None:
+    try:
+        return json.loads((index_path() / "manifest.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def fold_threshold(documents: int) -> int:
+    """How many journal entries (documents added or removed) trigger a fold at the next update:
+    MATCHING_JOURNAL_MAX_ENTRIES or MATCHING_JOURNAL_MAX_PERCENT of the collection, whichever
+    comes first, but never fewer than JOURNAL_MIN_ENTRIES."""
+    most = int(getattr(settings, "MATCHING_JOURNAL_MAX_ENTRIES", 20_000))
+    percent = float(getattr(settings, "MATCHING_JOURNAL_MAX_PERCENT", 5))
+    return min(most, max(JOURNAL_MIN_ENTRIES, math.ceil(documents * percent / 100)))
+
+
+def fold_journal() -> tuple[int, int]:
+    """Fold the journal into the saved index: load it, apply the journal, rebuild the BM25
+    matrix, save it as a new generation and drop the journal. Returns (entries folded,
+    documents in the index); (0, documents) when there was nothing to fold."""
+    with _writer():
+        return _fold()
+
+
+def _fold() -> tuple[int, int]:
+    """`fold_journal` with the writer lock held."""
+    manifest = _saved_manifest()
+    if manifest is None:
+        return 0, 0
+    generation = str(manifest.get("generation", ""))
+    if not journal.entries(journal_file(), generation):
+        journal.discard(journal_file())  # empty, or void (another generation)
+        return 0, int(manifest.get("documents", 0))
+    index = MatchIndex.load(index_path(), embedder=get_embedder())
+    changes, _state = journal.read(journal_file(), index.generation)
+    folded = index.apply_changes(changes, frozen=False)
+    index.lexical.refresh()  # saved with the index: readers load it instead of rebuilding it
+    _save_generation(index)
+    return folded, len(index)
+
+
+def _save_generation(index: MatchIndex) -> None:
+    """Save `index` as the platform index (a new generation) and drop the journal of the old
+    one (writer lock held)."""
+    index.save(index_path())
+    journal.discard(journal_file())
+    _cache.pop(str(index_path()), None)
 
 
 @contextmanager
@@ -300,8 +387,7 @@ def rebuild(progress: Callable[[str, int, int | None], None] | None = None, embe
             progress=status.hook(progress),
             total=count_documents(),
         )
-        index.save(index_path())
-    _cache.pop(str(index_path()), None)
+        _save_generation(index)
     return len(index)
 
 
@@ -396,11 +482,12 @@ def merge_shards(
             docs, gone = current_documents(list(dict.fromkeys(changed)))
             index.remove(gone)
             index.add(docs)
-            index.save(index_path())
+            _save_generation(index)
             count = len(index)
         else:
             count = json.loads((merged / "manifest.json").read_text(encoding="utf-8"))["documents"]
             _replace_index(merged)
+            journal.discard(journal_file())  # the merged index is a new generation
     _cache.pop(str(index_path()), None)
     return count
 
@@ -475,33 +562,67 @@ class _BuildStatus:
 def update_documents(ids: Iterable[str]) -> list[str]:
     """Bring the given documents up to date in the saved index. Returns the ids (re)added.
 
+    The rows are read from the database, analysed and embedded, and appended to the journal of
+    the saved index as one record (the ids gone from the database as removals); the index itself
+    is not loaded. Past `fold_threshold` entries a `matching.fold` job folds the journal in.
+
     Before the first `renkei reindex` there is no index: a change to a seed or need then builds
-    one from the database; a change to an organisation alone waits for the reindex.
+    one from the database; a change to an organisation alone waits for the reindex. An index
+    saved before journals existed (no generation) is updated whole, as before, once.
     """
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
     with _writer():
         _log_changes(ids)
-        try:
-            index = MatchIndex.load(index_path(), embedder=get_embedder())
-        except MatchIndexError:
-            index = None
-        if index is None:
-            if all(i.startswith("org-") for i in ids):
-                return []
-            index = MatchIndex.build(all_documents(), embedder=get_embedder())
-            added = [i for i in ids if i in index]
-        else:
-            docs, gone = current_documents(ids)
-            gone = [i for i in gone if i in index]
-            if not docs and not gone:
-                return []
-            index.remove(gone)
-            index.add(docs)
-            added = [d.id for d in docs]
-        index.save(index_path())
-    _cache.pop(str(index_path()), None)
+        manifest = _saved_manifest()
+        if manifest is None or manifest.get("format") != FORMAT_VERSION or not manifest.get("generation"):
+            return _update_whole(ids)
+        docs, gone = current_documents(ids)
+        if not docs and not gone:
+            return []
+        analyser = MatchIndex(EngineConfig.saved(manifest["config"]), embedder=get_embedder())
+        change = analyser.prepare_changes(docs, removed=gone)
+        entries = journal.append(journal_file(), str(manifest["generation"]), [change])
+        fold = entries >= fold_threshold(int(manifest.get("documents", 0)))
+    if fold:
+        _request_fold()
+    return [d.id for d in docs]
+
+
+def _request_fold() -> None:
+    """Fold the journal as a background job (a Celery worker in production, inline in the
+    embedded default), once: not while a fold job is already waiting or running. Outside the
+    writer lock, because an inline job takes it."""
+    from renkei.jobs.choices import JobStatus
+    from renkei.jobs.models import Job
+    from renkei.jobs.services import enqueue
+    from renkei.matching.tasks import FOLD_KIND
+
+    if not Job.objects.filter(kind=FOLD_KIND, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).exists():
+        enqueue(FOLD_KIND)
+
+
+def _update_whole(ids: list[str]) -> list[str]:
+    """The update without a journal: load the whole index, change it, save it (writer lock held)."""
+    try:
+        index = MatchIndex.load(index_path(), embedder=get_embedder())
+    except MatchIndexError:
+        index = None
+    if index is None:
+        if all(i.startswith("org-") for i in ids):
+            return []
+        index = MatchIndex.build(all_documents(), embedder=get_embedder())
+        added = [i for i in ids if i in index]
+    else:
+        docs, gone = current_documents(ids)
+        gone = [i for i in gone if i in index]
+        if not docs and not gone:
+            return []
+        index.remove(gone)
+        index.add(docs)
+        added = [d.id for d in docs]
+    _save_generation(index)
     return added
 
 

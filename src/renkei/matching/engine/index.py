@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence, Sized
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -21,10 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from . import fusion
+from . import fusion, journal
 from .dense import EMBED_BATCH, MODEL_NAME, Embedder, VectorStore
 from .explain import Explanation, QueryTerms, explain
+from .glosses import with_glosses
+from .journal import Addition, Change
 from .lexical import LexicalIndex
+from .overlay import shared_copy
 from .text import has_japanese, index_terms, normalize, split_passages
 
 FORMAT_VERSION = 1
@@ -79,6 +83,7 @@ class EngineConfig:
     ja_parts: bool = True  # index the mode-A parts of long Sudachi words
     ja_pairs: bool = True  # index adjacent-noun compounds (燃料+電池 → 燃料電池)
     ja_bigrams: bool = True  # also index kana/kanji character bigrams
+    ja_glosses: bool = True  # add the English JMdict glosses of Japanese words (glosses.py)
     # Dense: "passages" = the text cut into passages, each embedded, pooled into the document
     # score by "mean" (one vector per document: the normalised mean) or "max" (best passage);
     # "first" = one vector of the opening ``dense_chars`` characters.
@@ -116,6 +121,12 @@ class EngineConfig:
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+
+    @classmethod
+    def saved(cls, settings: dict[str, Any]) -> EngineConfig:
+        """The configuration a saved manifest records. Indexes saved before the glosses existed
+        were analysed without them, so a missing ``ja_glosses`` means off."""
+        return cls(**{"ja_glosses": False, **settings})
 
     def with_overrides(self, **overrides: Any) -> EngineConfig:
         names = {f.name for f in fields(self)}
@@ -155,6 +166,7 @@ class MatchIndex:
         self.positions: dict[str, int] = {}
         self.japanese: list[bool] = []  # per position: is the document written in Japanese?
         self._field_postings: dict[str, dict[Any, np.ndarray]] | None = None  # field_mask's cache
+        self.generation = ""  # a new random id at every save (journal.py)
 
     # ---- contents ----
     def __len__(self) -> int:
@@ -265,7 +277,8 @@ class MatchIndex:
 
     def query_keys(self, text: str) -> list[str]:
         c = self.config
-        return index_terms(text, parts=c.ja_parts, pairs=c.ja_pairs, bigrams=c.ja_bigrams)
+        keys = index_terms(text, parts=c.ja_parts, pairs=c.ja_pairs, bigrams=c.ja_bigrams)
+        return with_glosses(keys) if c.ja_glosses else keys
 
     def dense_texts(self, doc: Document) -> list[str]:
         """The texts embedded for a document: its passages, or its opening characters."""
@@ -320,10 +333,7 @@ class MatchIndex:
         counts: list[int] = []
         positions: list[int] = []
         for doc in docs:
-            position = self.lexical.add(self.lexical_keys(doc))
-            self.documents.append(doc)
-            self.japanese.append(_is_japanese(doc))
-            self.positions[doc.id] = position
+            position = self._append(doc, self.lexical_keys(doc))
             positions.append(position)
             passages = self.dense_texts(doc)
             texts.extend(passages)
@@ -332,6 +342,106 @@ class MatchIndex:
                 progress("analyse", 1, None)
         return positions, texts, counts
 
+    def _append(self, doc: Document, keys: list[str]) -> int:
+        position = self.lexical.add(keys)
+        self.documents.append(doc)
+        self.japanese.append(_is_japanese(doc))
+        self.positions[doc.id] = position
+        return position
+
+    # ---- change journal (journal.py) ----
+    def prepare_changes(self, documents: Iterable[Document], removed: Iterable[str] = ()) -> Change:
+        """``documents`` analysed and embedded as a journal record, without touching this index
+        (an empty one with the saved index's settings is enough): what the writer appends."""
+        docs = list(documents)
+        latest = {doc.id: doc for doc in docs}
+        docs = [doc for doc in docs if latest[doc.id] is doc]
+        texts: list[str] = []
+        counts: list[int] = []
+        for doc in docs:
+            passages = self.dense_texts(doc)
+            texts.extend(passages)
+            counts.append(len(passages))
+        vectors = self.embedder.encode(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+        if self.config.pooling == "mean" and len(vectors):
+            vectors, counts = _mean_pool(vectors, counts), [1] * len(counts)
+        added, row = [], 0
+        for doc, count in zip(docs, counts, strict=True):
+            terms: dict[str, int] = {}
+            for key in self.lexical_keys(doc):
+                terms[key] = terms.get(key, 0) + 1
+            added.append(Addition(doc.to_json(), terms, np.ascontiguousarray(vectors[row : row + count])))
+            row += count
+        return Change(removed=list(removed), added=added)
+
+    def apply_changes(self, changes: Iterable[Change], *, frozen: bool = True) -> int:
+        """Apply journal records: removals, then additions with their stored terms and vectors
+        (no analysis, no embedding). Returns the number of entries applied.
+
+        ``frozen`` (a reader): no rebuild of the whole BM25 matrix or of the HNSW graph; the
+        added documents are scored with the main matrix's statistics in a side matrix, their
+        vectors searched exactly beside the graph (lexical.py, dense.py). ``frozen=False`` (a
+        fold): plain additions, the matrix rebuilt exactly at the next refresh or search.
+        """
+        if frozen:
+            self.lexical.freeze()
+            self.vectors.begin_tail()
+        applied = 0
+        for change in changes:
+            self._remove(change.removed, keep_postings=frozen)
+            latest = {a.document["id"]: a for a in change.added}
+            additions = [a for a in change.added if latest[a.document["id"]] is a]
+            docs = [Document.from_json(a.document) for a in additions]
+            self._remove([doc.id for doc in docs if doc.id in self.positions], keep_postings=frozen)
+            positions = [self._append(doc, a.keys()) for doc, a in zip(docs, additions, strict=True)]
+            if positions:
+                vectors = np.concatenate([a.vectors for a in additions])
+                self.vectors.add(positions, vectors, [len(a.vectors) for a in additions])
+                if frozen:
+                    self._extend_postings(positions)
+                else:
+                    self._field_postings = None
+            applied += change.entries
+        return applied
+
+    def fork(self) -> MatchIndex:
+        """A copy to apply changes to while this one keeps serving searches in other threads
+        (this one must not be changed afterwards): the per-position lists are copied (pointers),
+        the id and slot maps shared with an overlay of their changes (overlay.py), the matrices,
+        vectors and graph shared."""
+        other = object.__new__(MatchIndex)
+        other.__dict__.update(self.__dict__)
+        other.documents = list(self.documents)
+        other.positions = shared_copy(self.positions)
+        other.japanese = list(self.japanese)
+        if self._field_postings is not None:
+            other._field_postings = dict(self._field_postings)
+        other.lexical = self.lexical.fork()
+        other.vectors = self.vectors.fork()
+        return other
+
+    def _extend_postings(self, positions: list[int]) -> None:
+        """Add new positions to the cached field postings (copies of the lists they join)."""
+        if self._field_postings is None:
+            return
+        extended: dict[str, dict[Any, np.ndarray]] = {}
+        for name, postings in self._field_postings.items():
+            additions: dict[Any, list[int]] = {}
+            for position in positions:
+                doc = self.documents[position]
+                if doc is None or name not in doc.fields:
+                    continue
+                value = doc.fields[name]
+                for item in value if isinstance(value, list | tuple) else (value,):
+                    additions.setdefault(item, []).append(position)
+            if additions:
+                postings = dict(postings)
+                for value, items in additions.items():
+                    old = postings.get(value, np.zeros(0, dtype=np.int64))
+                    postings[value] = np.concatenate([old, np.asarray(items, dtype=np.int64)])
+            extended[name] = postings
+        self._field_postings = extended
+
     def _add_vectors(self, positions: list[int], vectors: np.ndarray, counts: list[int]) -> None:
         if self.config.pooling == "mean" and len(vectors):
             vectors, counts = _mean_pool(vectors, counts), [1] * len(counts)
@@ -339,12 +449,16 @@ class MatchIndex:
 
     def remove(self, doc_ids: Iterable[str]) -> int:
         """Remove documents by id; unknown ids are ignored. Returns how many were removed."""
+        return self._remove(doc_ids)
+
+    def _remove(self, doc_ids: Iterable[str], *, keep_postings: bool = False) -> int:
         removed = 0
         for doc_id in doc_ids:
             position = self.positions.pop(doc_id, None)
             if position is None:
                 continue
-            self._field_postings = None
+            if not keep_postings:  # (field_mask masks removed positions anyway)
+                self._field_postings = None
             self.lexical.remove(position)
             self.vectors.remove(position)
             self.documents[position] = None
@@ -365,14 +479,24 @@ class MatchIndex:
             fresh.positions[doc.id] = new
             start, end = self.vectors.doc_slots[old]
             positions.append(new)
-            vectors.append(self.vectors.vectors[start:end])
+            vectors.append(self.vectors._slice(start, end))
             counts.append(end - start)
         if positions:
             fresh.vectors.add(positions, np.concatenate(vectors), counts)
         return fresh
 
     _LEXICAL_SETTINGS = frozenset(
-        {"title_weight", "keywords_weight", "body_weight", "k1", "b", "ja_parts", "ja_pairs", "ja_bigrams"}
+        {
+            "title_weight",
+            "keywords_weight",
+            "body_weight",
+            "k1",
+            "b",
+            "ja_parts",
+            "ja_pairs",
+            "ja_bigrams",
+            "ja_glosses",
+        }
     )
     _DENSE_SETTINGS = frozenset(
         {
@@ -399,6 +523,9 @@ class MatchIndex:
             raise ValueError(f"{', '.join(sorted(changed & self._DENSE_SETTINGS))} need a rebuild of the vectors")
         self.config = config
         if changed & self._LEXICAL_SETTINGS:
+            if self.lexical.frozen:  # fold the appended documents into one exact matrix first
+                self.lexical._stale = True
+                self.lexical.refresh()
             lexical = LexicalIndex(k1=config.k1, b=config.b)
             if changed <= {"k1", "b"}:
                 # Only the BM25 parameters: the cached terms stay valid.
@@ -685,11 +812,13 @@ class MatchIndex:
         target = Path(directory)
         staging = _staging_dir(target)
         try:
+            generation = uuid.uuid4().hex
             manifest = {
                 "format": FORMAT_VERSION,
                 "model": MODEL_NAME,
                 "config": asdict(self.config),
                 "documents": len(self),
+                "generation": generation,
             }
             (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             with (staging / DOCS_FILE).open("w", encoding="utf-8") as out:
@@ -701,10 +830,15 @@ class MatchIndex:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        self.generation = generation
         return target
 
     @classmethod
-    def load(cls, directory: str | os.PathLike[str], *, embedder: Embedder | None = None) -> MatchIndex:
+    def load(
+        cls, directory: str | os.PathLike[str], *, embedder: Embedder | None = None, with_journal: bool = False
+    ) -> MatchIndex:
+        """The index saved in ``directory``; ``with_journal`` also applies the changes its
+        journal holds (journal.py), as a serving process sees them."""
         path = Path(directory)
         try:
             manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
@@ -712,8 +846,9 @@ class MatchIndex:
             raise MatchIndexError(f"no matching index in {path}") from exc
         if manifest.get("format") != FORMAT_VERSION:
             raise MatchIndexError(f"{path} holds index format {manifest.get('format')}, expected {FORMAT_VERSION}")
-        config = EngineConfig(**manifest["config"])
+        config = EngineConfig.saved(manifest["config"])
         index = cls(config, embedder=embedder)
+        index.generation = str(manifest.get("generation", ""))
         with (path / DOCS_FILE).open(encoding="utf-8") as lines:
             for position, line in enumerate(lines):
                 data = json.loads(line)
@@ -728,6 +863,10 @@ class MatchIndex:
             raise MatchIndexError(
                 f"{path} is damaged: {len(index.documents)} documents but {len(index.lexical)} term lists"
             )
+        if with_journal:
+            changes, _state = journal.read(journal.journal_path(path), index.generation)
+            if changes:
+                index.apply_changes(changes)
         return index
 
 

@@ -8,6 +8,14 @@ collection, so a change cannot be patched into it exactly. Instead:
    the matrix stale; removed documents are masked out immediately.
 2. The next ``scores`` call (or ``refresh``) rebuilds the matrix from the cached term ids:
    no re-analysis, a few seconds per 100k documents (docs/benchmarks.md).
+
+A reader following a change journal (journal.py) cannot pay that rebuild per change at a million
+documents, so it ``freeze``s the index first: the matrix and its collection statistics (number
+of documents, document frequencies, average length) stay as they are, documents appended after
+that are scored with those frozen statistics in a small side matrix over the appended positions
+only (rebuilt from their cached term ids when they change), and removals only mask. Terms the
+main vocabulary does not know get the idf their count among the appended documents would give
+over the frozen number of documents. The next full rebuild (a fold of the journal) ends it.
 """
 
 from __future__ import annotations
@@ -36,45 +44,107 @@ class LexicalIndex:
         self.n_alive = 0
         self._bm25 = None
         self._stale = True
+        # Frozen (journal) mode: positions from ``_delta_start`` on are scored by ``_side``, with
+        # the statistics of the main matrix; new terms go to ``_extra`` (``vocab`` stays as the
+        # main matrix knows it, and may be shared with other copies, see ``fork``).
+        self._delta_start: int | None = None
+        self._extra: dict[str, int] | None = None
+        self._frozen: tuple[int, float, np.ndarray] | None = None  # (documents, average length, df)
+        self._delta_df: dict[int, int] = {}  # frozen: documents per term among the appended ones
+        self._side: dict | None = None
 
     # ---- updates ----
     def __len__(self) -> int:
         return len(self.terms)
 
+    @property
+    def n_vocab(self) -> int:
+        return len(self.vocab) + (len(self._extra) if self._extra is not None else 0)
+
     def _ids(self, keys: Iterable[str], *, grow: bool) -> list[int]:
         ids = []
         vocab = self.vocab
+        extra = self._extra
         for key in keys:
             term_id = vocab.get(key)
+            if term_id is None and extra is not None:
+                term_id = extra.get(key)
             if term_id is None:
                 if not grow:
                     continue
-                term_id = vocab[key] = len(vocab)
-                self.df.append(0)
+                if extra is not None:
+                    term_id = extra[key] = len(vocab) + len(extra)  # (df is not kept while frozen)
+                else:
+                    term_id = vocab[key] = len(vocab)
+                    self.df.append(0)
             ids.append(term_id)
         return ids
 
     def add(self, weighted_keys: Sequence[str]) -> int:
         """Append one document's (already field-weighted) term keys; return its position."""
         ids = np.asarray(self._ids(weighted_keys, grow=True), dtype=np.int32)
-        for term_id in np.unique(ids):
-            self.df[term_id] += 1
+        if self._delta_start is None:
+            for term_id in np.unique(ids).tolist():
+                self.df[term_id] += 1
+            self._stale = True
+        else:
+            delta_df = self._delta_df
+            for term_id in np.unique(ids).tolist():
+                delta_df[term_id] = delta_df.get(term_id, 0) + 1
+            self._side = None
         self.terms.append(ids)
         self._alive.append(1)
         self.n_alive += 1
-        self._stale = True
         return len(self.terms) - 1
 
     def remove(self, position: int) -> None:
         ids = self.terms[position]
         if ids is None:
             return
-        for term_id in np.unique(ids):
-            self.df[term_id] -= 1
+        if self._delta_start is None:
+            for term_id in np.unique(ids).tolist():
+                self.df[term_id] -= 1
+            self._stale = True
+        elif position >= self._delta_start:
+            for term_id in np.unique(ids).tolist():
+                self._delta_df[term_id] -= 1
+            self._side = None  # a new term's count among the appended documents changed
         self.terms[position] = None
         self._alive[position] = 0
         self.n_alive -= 1
-        self._stale = True
+
+    def freeze(self) -> None:
+        """Keep the BM25 matrix and its statistics from now on: later additions are scored in
+        a side matrix with these statistics, removals only mask (see the module's docstring).
+        A matrix not current yet is rebuilt first (once)."""
+        if self._delta_start is not None:
+            return
+        self.refresh()
+        lengths = np.fromiter((len(t) for t in self.terms if t is not None), dtype=np.int64, count=self.n_alive)
+        avgdl = float(lengths.mean()) if len(lengths) and lengths.sum() else 1.0
+        self._frozen = (self.n_alive, avgdl, np.asarray(self.df, dtype=np.int64))
+        self._delta_start = len(self.terms)
+        self._extra = {}
+        self._delta_df = {}
+        self._side = None
+
+    @property
+    def frozen(self) -> bool:
+        return self._delta_start is not None
+
+    def fork(self) -> LexicalIndex:
+        """A copy that can take further changes while this one keeps serving: the lists that
+        change are copied (pointers and counts), the matrices and the main vocabulary shared."""
+        other = object.__new__(LexicalIndex)
+        other.__dict__.update(self.__dict__)
+        if self._delta_start is None:
+            other.df = list(self.df)
+        other.terms = list(self.terms)
+        other._alive = bytearray(self._alive)
+        other._delta_df = dict(self._delta_df)
+        if self._extra is not None:
+            other._extra = dict(self._extra)
+        return other
 
     @property
     def alive(self) -> np.ndarray:
@@ -103,8 +173,36 @@ class LexicalIndex:
         over the live documents only.
         """
         if not self._stale:
+            if self._delta_start is not None and self._side is None:
+                self._side = self._side_matrix()
             return
+        if self._delta_start is not None:  # leaving frozen mode: one vocabulary, exact frequencies
+            if self._extra:
+                self.vocab = {**self.vocab, **self._extra}
+            self._delta_start = self._extra = self._frozen = self._side = None
+            self._delta_df = {}
+            self._set_terms(self.terms)
         self._install(bm25_matrix(self.terms, max(len(self.vocab), 1), k1=self.k1, b=self.b))
+
+    def _side_matrix(self) -> dict:
+        """The BM25 weights of the appended positions with the frozen statistics: CSC over the
+        terms they hold only (``terms``: sorted term ids, one row each), columns = positions."""
+        n_docs, avgdl, frozen_df = self._frozen
+        start = self._delta_start
+        terms = self.terms[start:]
+        term, doc, tf = postings_by_term(terms, offset=start)
+        rows, row, per_row = np.unique(term, return_inverse=True, return_counts=True)
+        known = rows < len(frozen_df)
+        df = np.zeros(len(rows), dtype=np.int64)
+        df[known] = frozen_df[rows[known]]
+        df = np.where(df > 0, df, per_row)  # a term new to the main matrix: its count here
+        idf = np.log1p((np.maximum(n_docs - df, 0) + 0.5) / (df + 0.5))
+        lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=len(terms))
+        norm = self.k1 * (1 - self.b + self.b * lengths[doc - start] / avgdl)
+        data = (idf[row] * (tf / (tf + norm))).astype(np.float32)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(per_row, out=indptr[1:])
+        return {"data": data, "indices": doc, "indptr": indptr, "terms": rows}
 
     def _install(self, matrix: dict) -> None:
         import bm25s
@@ -118,8 +216,10 @@ class LexicalIndex:
 
     def keys(self) -> list[str]:
         """The vocabulary, indexed by term id."""
-        keys = [""] * len(self.vocab)
+        keys = [""] * self.n_vocab
         for key, term_id in self.vocab.items():
+            keys[term_id] = key
+        for key, term_id in (self._extra or {}).items():
             keys[term_id] = key
         return keys
 
@@ -145,21 +245,13 @@ class LexicalIndex:
         scores = np.zeros(n, dtype=np.float32)
         if self._bm25 is None or len(query_ids) == 0 or n == 0:
             return scores
-        matrix = self._bm25.scores
-        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
         if grouped:
             term_ids, counts = np.unique(np.asarray(query_ids), return_counts=True)
         else:
             term_ids, counts = np.asarray(query_ids), None
-        starts = indptr[term_ids].tolist()
-        ends = indptr[term_ids + 1].tolist()
-        for i, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
-            if hi == lo:
-                continue
-            weights = data[lo:hi]
-            if counts is not None and counts[i] > 1:
-                weights = weights * np.float32(counts[i])
-            np.add.at(scores, indices[lo:hi], weights)
+        _add_postings(scores, self._bm25.scores, term_ids, counts)
+        if self._side is not None:
+            _add_postings(scores, self._side, term_ids, counts)
         if mask is not None:
             scores = scores * mask
         return scores
@@ -169,15 +261,26 @@ class LexicalIndex:
         self.refresh()
         if self._bm25 is None or len(query_ids) == 0:
             return 0
-        indptr = self._bm25.scores["indptr"]
-        ids = np.asarray(query_ids)
-        return int((indptr[ids + 1] - indptr[ids]).sum())
+        total = 0
+        for matrix in (self._bm25.scores, self._side):
+            if matrix is not None:
+                rows, _ = _rows(matrix, np.asarray(query_ids))
+                indptr = matrix["indptr"]
+                total += int((indptr[rows + 1] - indptr[rows]).sum())
+        return total
 
     def idf(self, key: str) -> float:
         """Lucene-style idf of a term key (0 for an unknown term)."""
         term_id = self.vocab.get(key)
+        if term_id is None and self._extra is not None:
+            term_id = self._extra.get(key)
         if term_id is None or self.n_alive == 0:
             return 0.0
+        if self._frozen is not None:  # as the scores have it: frozen statistics (_side_matrix)
+            n_docs, _avgdl, frozen_df = self._frozen
+            df = int(frozen_df[term_id]) if term_id < len(frozen_df) else 0
+            df = df or self._delta_df.get(term_id, 0)
+            return float(np.log(1 + (max(n_docs - df, 0) + 0.5) / (df + 0.5)))
         df = self.df[term_id]
         return float(np.log(1 + (self.n_alive - df + 0.5) / (df + 0.5)))
 
@@ -190,7 +293,7 @@ class LexicalIndex:
         lengths = np.array([-1 if t is None else len(t) for t in self.terms], dtype=np.int64)
         flat = np.concatenate([t for t in self.terms if t is not None] or [np.zeros(0, np.int32)])
         np.savez(directory / TERMS_FILE, lengths=lengths, flat=flat.astype(np.int32))
-        if not self._stale and self._bm25 is not None:
+        if not self._stale and self._bm25 is not None and self._delta_start is None:
             for name in ("data", "indices", "indptr"):
                 np.save(directory / f"{MATRIX_PREFIX}{name}.npy", self._bm25.scores[name])
 
@@ -224,6 +327,36 @@ class LexicalIndex:
             return
         matrix["num_docs"] = len(self.terms)
         self._install(matrix)
+
+
+def _add_postings(scores: np.ndarray, matrix: dict, term_ids: np.ndarray, counts: np.ndarray | None) -> None:
+    """Add the posting lists of ``term_ids`` in ``matrix`` (weighted by ``counts``) to ``scores``,
+    term by term in the given order. Term ids past the matrix's rows have no postings there."""
+    data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+    rows, known = _rows(matrix, term_ids)
+    if counts is not None and known is not None:
+        counts = counts[known]
+    starts = indptr[rows].tolist()
+    ends = indptr[rows + 1].tolist()
+    for i, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+        if hi == lo:
+            continue
+        weights = data[lo:hi]
+        if counts is not None and counts[i] > 1:
+            weights = weights * np.float32(counts[i])
+        np.add.at(scores, indices[lo:hi], weights)
+
+
+def _rows(matrix: dict, term_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The matrix rows of ``term_ids`` (in order), leaving out terms the matrix has no row for;
+    and which of ``term_ids`` were kept (None: all). A side matrix lists its rows' term ids."""
+    terms = matrix.get("terms")
+    if terms is None:
+        known = term_ids < len(matrix["indptr"]) - 1
+        return (term_ids, None) if known.all() else (term_ids[known], known)
+    at = np.minimum(np.searchsorted(terms, term_ids), max(len(terms) - 1, 0))
+    known = terms[at] == term_ids if len(terms) else np.zeros(len(term_ids), dtype=bool)
+    return at[known], known
 
 
 def postings_by_term(terms: Sequence[np.ndarray | None], offset: int = 0) -> tuple[np.ndarray, ...]:

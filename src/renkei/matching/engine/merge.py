@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -98,6 +99,7 @@ def merge_into(
             "model": dense.MODEL_NAME,
             "config": asdict(first.config),
             "documents": len(state.ids),
+            "generation": uuid.uuid4().hex,  # a new generation: any journal of the old index is void
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         return first, len(state.ids)

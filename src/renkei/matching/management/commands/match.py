@@ -64,6 +64,6 @@ class Command(BaseCommand):
                 return MatchIndex.build(docs)
         path = options.get("index") or default_index_dir()
         try:
-            return MatchIndex.load(str(path))
+            return MatchIndex.load(str(path), with_journal=True)
         except MatchIndexError as exc:
             raise CommandError(f"{exc}; pass --docs FILE to search a JSONL file instead") from None

@@ -18,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Rebuild the matching index of seeds, needs and organisation capabilities from the database. "
         "With --shards N the rebuild runs as a job split into N shards, built in parallel by the "
-        "Celery workers (or one after the other without a broker), then merged."
+        "Celery workers (or one after the other without a broker), then merged. With --fold only the "
+        "journal of recent changes is folded into the saved index (the nightly entry)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -26,10 +27,23 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=None, help="embedding processes (default: up to 2)")
         parser.add_argument("--shards", type=int, default=None, help="run as a job split into this many shards")
         parser.add_argument(
+            "--fold",
+            action="store_true",
+            help="only fold the journal of recent changes into the saved index (no re-analysis)",
+        )
+        parser.add_argument(
             "--no-wait", action="store_true", help="with --shards and a broker: print the job id and return"
         )
 
     def handle(self, *args, **options) -> None:
+        if options["fold"]:
+            if options["shards"] is not None:
+                raise CommandError("--fold and --shards cannot be combined")
+            if indexing.get_index() is None:
+                raise CommandError("there is no matching index yet: run `renkei reindex` first")
+            folded, count = indexing.fold_journal()
+            self.stdout.write(f"Folded {folded} journal entries; {count} documents in {indexing.index_path()}")
+            return
         if options["shards"] is not None:
             self.run_as_job(options)
             return

@@ -83,3 +83,18 @@ def test_placeholders_survive_translation():
         if isinstance(key, str) and key and sorted(placeholder.findall(key)) != sorted(placeholder.findall(value))
     ]
     assert not wrong, wrong[:10]
+
+
+# What xgettext extracts from Python (Django's makemessages): `_`, `gettext`, `gettext_lazy`,
+# `ngettext`, `pgettext` … under those names. A string marked through any other alias is never
+# extracted, so it would stay English with every check above passing.
+_ALIAS = re.compile(r"from django\.utils\.translation import[^\n]*\b(\w*gettext\w*) as (?!_\b)(\w+)")
+
+
+def test_translation_functions_are_imported_under_names_makemessages_extracts():
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {match.group(1)} as {match.group(2)}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for match in _ALIAS.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders

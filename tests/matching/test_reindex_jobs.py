@@ -95,10 +95,10 @@ def test_a_shard_job_with_a_bad_description_fails_with_a_message(transactional_d
     job = enqueue(SHARD_KIND, None, run="abc", shard=0, spec={"seed": [5, 1]})
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error == "The shard to build is not described correctly."
+    assert job.error == "構築するシャードの指定が正しくありません。"  # The shard to build is not described correctly.
     job = enqueue(SHARD_KIND, None, run="../x", shard=0, spec={"seed": [1, 5]})
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "not described correctly" in job.error
+    assert job.status == JobStatus.FAILED and job.error == "構築するシャードの指定が正しくありません。"
 
 
 @contextmanager
@@ -124,7 +124,7 @@ def test_a_failed_shard_fails_the_rebuild_and_leaves_the_index_as_it_was(
     before = indexing.get_index().ids()
 
     # A shard's vectors alone (4 documents x 512 float32) are 8 KB: saving the shard fails.
-    with files_cannot_grow_past(4096), pytest.raises(CommandError, match="did not finish"):
+    with files_cannot_grow_past(4096), pytest.raises(CommandError, match="が完了しませんでした"):  # "did not finish"
         call_command("reindex", "--shards", "2", "--no-progress")
 
     shard = Job.objects.filter(kind=SHARD_KIND).order_by("pk").first()

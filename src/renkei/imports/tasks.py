@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.urls import reverse
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renkei.imports.files import ImportFileError
@@ -56,7 +56,7 @@ def import_corporate_numbers(context: JobContext, *, path: str, file_name: str =
     importer's message (the run is recorded as failed, with that message, in the import list)."""
     upload = Path(path)
     if not is_upload_path(upload):
-        raise JobError(_gettext("The file to import is not in the upload directory."))
+        raise JobError(gettext("The file to import is not in the upload directory."))
     context.progress(STAGE_READING, 0, None)
 
     def report(done: int, total: int, run: ImportRun) -> None:
@@ -65,7 +65,7 @@ def import_corporate_numbers(context: JobContext, *, path: str, file_name: str =
     try:
         run = do_import_corporations(upload, user=context.user, progress=report, file_name=file_name)
     except ImportFileError as exc:
-        raise JobError(_gettext("The file was not imported: %(reason)s") % {"reason": exc}) from None
+        raise JobError(gettext("The file was not imported: %(reason)s") % {"reason": exc}) from None
     finally:
         discard_upload(upload)
     return run_summary(run)
@@ -75,7 +75,7 @@ def _import_records(context: JobContext, source: str, path: str, file_name: str)
     """Import the uploaded file of SOURCE (researchmap, KAKEN, patents) at PATH, then delete it."""
     upload = Path(path)
     if not is_upload_path(upload):
-        raise JobError(_gettext("The file to import is not in the upload directory."))
+        raise JobError(gettext("The file to import is not in the upload directory."))
     context.progress(STAGE_READING, 0, None)
 
     def report(done: int, total: int, run: ImportRun) -> None:
@@ -84,7 +84,7 @@ def _import_records(context: JobContext, source: str, path: str, file_name: str)
     try:
         run = do_import_records(record_source(source), upload, user=context.user, progress=report, file_name=file_name)
     except ImportFileError as exc:
-        raise JobError(_gettext("The file was not imported: %(reason)s") % {"reason": exc}) from None
+        raise JobError(gettext("The file was not imported: %(reason)s") % {"reason": exc}) from None
     finally:
         discard_upload(upload)
     return run_summary(run)

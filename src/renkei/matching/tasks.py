@@ -15,7 +15,7 @@ import time
 import uuid
 
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renkei.jobs.choices import FINISHED, JobStatus
@@ -52,9 +52,9 @@ def reindex(context: JobContext, *, shards: int = DEFAULT_SHARDS) -> dict:
     try:
         shards = int(shards)
     except (TypeError, ValueError):
-        raise JobError(_gettext("The number of shards must be a whole number.")) from None
+        raise JobError(gettext("The number of shards must be a whole number.")) from None
     if not 1 <= shards <= MAX_SHARDS:
-        raise JobError(_gettext("The number of shards must be between 1 and %(max)d.") % {"max": MAX_SHARDS})
+        raise JobError(gettext("The number of shards must be between 1 and %(max)d.") % {"max": MAX_SHARDS})
     run = uuid.uuid4().hex
     indexing.start_run(run)
     children: list[int] = []
@@ -95,7 +95,7 @@ def _work_through(context: JobContext, children: list[int], total: int) -> None:
         for position, (pk, status, _done) in enumerate(rows):
             if status in (JobStatus.FAILED, JobStatus.CANCELLED):
                 raise JobError(
-                    _gettext("Shard %(shard)d of %(shards)d did not finish (job %(job)d); the index was not changed.")
+                    gettext("Shard %(shard)d of %(shards)d did not finish (job %(job)d); the index was not changed.")
                     % {"shard": position + 1, "shards": len(rows), "job": pk}
                 )
         context.progress(STAGE_INDEXING, sum(done or 0 for _pk, _status, done in rows), total)
@@ -122,11 +122,11 @@ def reindex_shard(context: JobContext, *, run: str, shard: int, spec: dict) -> d
     """Analyse and embed the rows of one shard (`spec`: kind → [first pk, last pk]) and save
     them for the merge. Progress counts the documents embedded."""
     if not _valid_spec(spec) or not isinstance(shard, int) or shard < 0:
-        raise JobError(_gettext("The shard to build is not described correctly."))
+        raise JobError(gettext("The shard to build is not described correctly."))
     try:
         indexing.run_dir(run)
     except ValueError:
-        raise JobError(_gettext("The shard to build is not described correctly.")) from None
+        raise JobError(gettext("The shard to build is not described correctly.")) from None
     total = indexing.shard_count(spec)
     embedded = 0
     context.progress(STAGE_INDEXING, 0, total)
@@ -161,7 +161,7 @@ def _valid_spec(spec: object) -> bool:
 def fold(context: JobContext) -> dict:
     """Fold the index's change journal into a newly saved index (started when the journal passes
     its threshold, and by `renkei reindex --fold`)."""
-    context.progress(_gettext("Folding the change journal in"), 0, 1)
+    context.progress(gettext("Folding the change journal in"), 0, 1)
     entries, documents = indexing.fold_journal()
-    context.progress(_gettext("Folding the change journal in"), 1, 1)
+    context.progress(gettext("Folding the change journal in"), 1, 1)
     return {"entries": entries, "documents": documents}

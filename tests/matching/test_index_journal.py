@@ -78,13 +78,23 @@ def test_add_change_and_remove_go_through_the_journal_without_saving_the_index(
 
 def test_schedule_callbacks_still_get_the_reindexed_ids(cast, indexed, django_capture_on_commit_callbacks):
     got: list[list[str]] = []
+
+    @indexing.after_update
+    def remember(ids: list[str]) -> None:
+        got.append(ids)
+
     seed = indexed.public_seed
     with django_capture_on_commit_callbacks(execute=True):
         seed.title_en = "Glycan diagnostics"
         seed.save()
-        indexing.schedule(seed, after=got.append)
+        indexing.schedule(seed, after=remember)
     assert got == [[f"seed-{seed.pk}"]]
     assert "Glycan diagnostics" in indexing.get_index().get(f"seed-{seed.pk}").title
+
+
+def test_a_hook_must_be_registered_so_a_worker_can_find_it(indexed):
+    with pytest.raises(ValueError, match="not registered"):
+        indexing.schedule(indexed.public_seed, after=print)
 
 
 def test_a_second_reader_applies_new_records_without_reloading_the_index(

@@ -6,7 +6,8 @@ and how the index follows the database.
 - Writes call `schedule(...)`; after the transaction commits, `update_documents` reads the
   current version of each row (or notes that it is gone), analyses and embeds it, and appends
   the change to the index's journal (engine/journal.py) without loading the index. This runs
-  inline (the embedded default); one writer at a time holds a file lock. Past a threshold
+  inline in the embedded default (no broker) and as a `matching.update` job in a Celery worker
+  when a broker is configured; one writer at a time holds a file lock. Past a threshold
   (`fold_threshold`), at `renkei reindex --fold` (nightly) and at every rebuild the journal is
   folded into a newly saved index.
 - `rebuild()` builds the whole index from the database (`renkei reindex`), streaming it in
@@ -22,6 +23,7 @@ Visibility is never stored in the index: callers pass `allow` (see search.py).
 from __future__ import annotations
 
 import fcntl
+import importlib
 import json
 import logging
 import math
@@ -626,6 +628,31 @@ def _update_whole(ids: list[str]) -> list[str]:
     return added
 
 
+_AFTER_HOOKS: dict[str, Callable[[list[str]], None]] = {}
+
+
+def after_update(hook: Callable[[list[str]], None]) -> Callable[[list[str]], None]:
+    """Register `hook` as one `schedule(..., after=hook)` may name: the update job of a Celery
+    worker finds it again by its dotted name (job parameters hold names, not functions)."""
+    _AFTER_HOOKS[hook_name(hook)] = hook
+    return hook
+
+
+def hook_name(hook: Callable[[list[str]], None]) -> str:
+    return f"{hook.__module__}.{hook.__qualname__}"
+
+
+def registered_hook(name: str) -> Callable[[list[str]], None] | None:
+    """The hook registered under `name` (importing its module, as a worker must), or None."""
+    module = name.rpartition(".")[0]
+    if name not in _AFTER_HOOKS and module.startswith("renkei."):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            return None
+    return _AFTER_HOOKS.get(name)
+
+
 class _Pending(threading.local):
     def __init__(self) -> None:
         self.ids: list[str] = []
@@ -646,6 +673,8 @@ def schedule(*objects: Seed | Need | Organisation, after: Callable[[list[str]], 
     """
     if not getattr(settings, "MATCHING_AUTO_INDEX", True):
         return
+    if after is not None and hook_name(after) not in _AFTER_HOOKS:
+        raise ValueError(f"{hook_name(after)} is not registered with @indexing.after_update")
     _pending.ids.extend(doc_id(obj) for obj in objects)
     if after is not None and after not in _pending.after:
         _pending.after.append(after)
@@ -653,10 +682,22 @@ def schedule(*objects: Seed | Need | Organisation, after: Callable[[list[str]], 
 
 
 def flush() -> list[str]:
-    """Run the pending index update now (called after commit)."""
+    """Run the pending index update (called after commit): now, in this process, in the
+    embedded default (no broker; returns the ids re-indexed), or as a `matching.update` job for
+    a Celery worker when a broker is configured (returns [] at once; the job calls the hooks)."""
     ids, callbacks = _pending.ids, _pending.after
     _pending.ids, _pending.after = [], []
     if not ids:
+        return []
+    from renkei.jobs.services import enqueue, jobs_inline
+
+    if not jobs_inline():
+        from renkei.matching.tasks import UPDATE_KIND
+
+        try:
+            enqueue(UPDATE_KIND, ids=list(dict.fromkeys(ids)), after=[hook_name(c) for c in callbacks])
+        except Exception:
+            logger.exception("matching index update could not be queued for %s", ", ".join(ids[:20]))
         return []
     try:
         added = update_documents(ids)

@@ -202,6 +202,7 @@ def do_delete_alert(actor, alert: Alert) -> None:
     alert.delete()
 
 
+@indexing.after_update
 def deliver_alerts(seed_doc_ids: Iterable[str]) -> int:
     """Put the seeds among `seed_doc_ids` that match a user's active alert into their inbox.
 

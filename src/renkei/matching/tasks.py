@@ -11,6 +11,7 @@ broker) the shards simply run one after the other in the same process.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -28,6 +29,8 @@ from renkei.matching import indexing
 REINDEX_KIND = "matching.reindex"
 SHARD_KIND = "matching.reindex_shard"
 FOLD_KIND = "matching.fold"
+UPDATE_KIND = "matching.update"
+_DOC_ID = re.compile(r"(seed|need|org)-[0-9]{1,18}")
 DEFAULT_SHARDS = 8
 MAX_SHARDS = 1000
 POLL_SECONDS = 0.5
@@ -165,3 +168,22 @@ def fold(context: JobContext) -> dict:
     entries, documents = indexing.fold_journal()
     context.progress(gettext("Folding the change journal in"), 1, 1)
     return {"entries": entries, "documents": documents}
+
+
+@job_kind(UPDATE_KIND, label=_("Matching index update"), result_labels={"documents": _("Documents indexed")})
+def update(context: JobContext, *, ids: list, after: list | None = None) -> dict:
+    """Bring these documents up to date in the index (`indexing.update_documents`), then call the
+    hooks named in `after` with the ids re-indexed (alerts). Queued by `indexing.flush` when a
+    broker is configured; the embedded default runs the same steps inline."""
+    after = after or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) and _DOC_ID.fullmatch(i) for i in ids):
+        raise JobError(gettext("The documents to index are not described correctly."))
+    hooks = [indexing.registered_hook(name) if isinstance(name, str) else None for name in after]
+    if None in hooks:
+        raise JobError(gettext("The documents to index are not described correctly."))
+    context.progress(gettext("Updating the matching index"), 0, len(ids))
+    added = indexing.update_documents(ids)
+    for hook in hooks:
+        hook(added)
+    context.progress(gettext("Updating the matching index"), len(ids), len(ids))
+    return {"documents": len(added)}

@@ -80,6 +80,15 @@ def test_an_english_query_finds_the_japanese_seed(cast, api, built):
     assert built["fuel"].pk in [r["id"] for r in body["results"][:2]]
 
 
+def test_terms_shared_through_a_translation_carry_the_querys_wording(cast, api, built):
+    body = _search(api(None), q="fuel cell catalyst with less platinum", kind="seed")
+    [fuel] = [r for r in body["results"] if r["id"] == built["fuel"].pk]
+    assert {"term": "燃料電池", "via": "fuel cell"} in fuel["shared_term_details"]
+    assert [d["term"] for d in fuel["shared_term_details"]] == fuel["shared_terms"]
+    direct = _search(api(None), q="燃料電池の白金を減らしたい", kind="seed")["results"][0]
+    assert {"term": "燃料電池", "via": ""} in direct["shared_term_details"]
+
+
 @pytest.mark.parametrize("role", ["anonymous", "participant", "coordinator_a", "hq_b", "national"])
 @pytest.mark.parametrize("q", ["燃料電池の白金を減らしたい", "ultrasonic welding of resin", "クラスター内シーズ"])
 def test_the_api_and_the_search_page_rank_the_same(cast, api, client_for, built, role, q):

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.slow
 def test_a_worker_updates_the_index_and_delivers_the_alerts(shared_db, cast, settings, tmp_path, start_worker):
     settings.DATA_DIR = tmp_path  # the worker shares this data directory (a shared volume in production)
     settings.JOBS_BROKER_URL = ""
+    indexing._pending.ids.clear()  # ids another test left pending in this thread would ride along
+    indexing._pending.after.clear()
     indexing.set_embedder(Embedder(workers=1))
     indexing.rebuild()  # the index exists before the edits (inline)
     alert = services.do_save_alert(cast.participant, name="溶接", query="超音波溶接")

@@ -165,6 +165,20 @@ def test_an_english_query_finds_the_japanese_seed(client_for, built):
     assert response.context["results"][0].obj == built["fuel"]
 
 
+def test_a_term_shared_through_a_translation_shows_both_wordings(client_for, built):
+    response = client_for(None).get(url("search"), {"q": "fuel cell electrode catalyst with less platinum"})
+    page = response.content.decode()
+    [fuel] = [r for r in response.context["results"] if r.obj == built["fuel"]]
+    assert ("燃料電池", "fuel cell") in [(t.term, t.via) for t in fuel.shared_terms]
+    assert "燃料電池" in fuel.terms
+    assert f'title="{gettext("Shared through a translation")}">燃料電池 ≈ fuel cell</span>' in page
+    assert "<mark>燃料電池</mark>" in page
+    # A term both texts contain keeps its plain badge.
+    direct = client_for(None).get(url("search"), {"q": "燃料電池の白金を減らしたい", "kind": "seed"})
+    assert '<span class="badge term">燃料電池</span>' in direct.content.decode()
+    assert "≈" not in direct.content.decode()
+
+
 def test_filters_narrow_what_the_engine_may_rank(cast, built):
     listings = built["listings"]
     index = indexing.get_index()

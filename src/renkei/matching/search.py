@@ -22,7 +22,7 @@ from renkei.directory.access import SIGNED_IN_LEVELS, visible_organisations
 from renkei.directory.models import Organisation
 from renkei.matching import access, indexing
 from renkei.matching.choices import ListingVisibility
-from renkei.matching.engine import Match, MatchIndex
+from renkei.matching.engine import Match, MatchIndex, SharedTerm
 from renkei.matching.models import Need, Seed
 
 KINDS = ("seed", "need", "org")
@@ -246,6 +246,8 @@ class Result:
     terms: list[str] = field(default_factory=list)
     passage: SafeString = mark_safe("")
     by_meaning: bool = False
+    # The same terms with what they stand for in the query when shared through a translation.
+    shared_terms: tuple[SharedTerm, ...] = ()
 
     @property
     def title(self) -> str:
@@ -289,6 +291,7 @@ def results_for(user, matches: list[Match], filters: SearchFilters | None = None
                 terms=explanation.terms if explanation else [],
                 passage=highlighted(m),
                 by_meaning=bool(explanation and explanation.passage_by == "meaning"),
+                shared_terms=explanation.shared_terms if explanation else (),
             )
         )
     return out

@@ -282,6 +282,15 @@ class PassageSerializer(serializers.Serializer):
     )
 
 
+class SharedTermSerializer(serializers.Serializer):
+    term = serializers.CharField(help_text="The term as written in the result (one of `shared_terms`).")
+    via = serializers.CharField(
+        allow_blank=True,
+        help_text="Empty when the query has the term too; else the query's wording it translates"
+        " (JMdict gloss): term 'fuel cell', via '燃料電池'.",
+    )
+
+
 class SearchResultSerializer(serializers.Serializer):
     rank = serializers.IntegerField(help_text="1 for the best result.")
     kind = serializers.ChoiceField(choices=MATCH_KINDS)
@@ -298,6 +307,9 @@ class SearchResultSerializer(serializers.Serializer):
     dense_score = serializers.FloatField(allow_null=True, help_text="Cosine similarity of the meanings.")
     shared_terms = serializers.ListField(
         child=serializers.CharField(), help_text="Terms the result shares with the query, as written in the result."
+    )
+    shared_term_details = SharedTermSerializer(
+        many=True, help_text="The same terms, in the same order, each with what it stands for in the query."
     )
     passage = PassageSerializer(allow_null=True, help_text="The best-matching passage; null when none was found.")
 

@@ -212,6 +212,7 @@ def result_row(result: Result, rank: int) -> dict[str, Any]:
         "lexical_score": match.lexical_score,
         "dense_score": match.dense_score,
         "shared_terms": list(result.terms),
+        "shared_term_details": [{"term": t.term, "via": t.via} for t in result.shared_terms],
         "passage": None
         if passage is None
         else {

@@ -771,7 +771,7 @@ class MatchIndex:
         return np.array([float(docs[p].fields.get("evidence") or 1) for p in positions.tolist()], dtype=np.float64)
 
     def _explain(self, query: str, matches: list[Match], q_vector: np.ndarray | None) -> list[Match]:
-        q_terms = QueryTerms.of(query)
+        q_terms = QueryTerms.of(query, glosses=self.config.ja_glosses)
         out = []
         for m in matches:
             doc = self.documents[self.positions[m.id]]

@@ -43,6 +43,9 @@ RANKINGS = {
         {"fusion": "rrf", "lexical_weight": 1.0, "dense_weight": 1.0, "cross_language": False},
     ),
     "hybrid minmax 0.65/0.35": ("hybrid", {"fusion": "weighted", "lexical_weight": 0.65, "dense_weight": 0.35}),
+    # Glosses for the queries' Japanese words as well (query time only).
+    "bm25, glosses in queries too": ("bm25", {"query_glosses": True}),
+    "hybrid linear (default), glosses in queries too": ("hybrid", {"fusion": "linear", "query_glosses": True}),
     # Without the JMdict glosses (last: switching them re-analyses the documents once).
     "bm25, no glosses": ("bm25", {"ja_glosses": False}),
     "hybrid linear (default), no glosses": ("hybrid", {"fusion": "linear", "ja_glosses": False}),
@@ -92,7 +95,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     defaults = EngineConfig()
     for name, (mode, overrides) in RANKINGS.items():
-        settings = ("fusion", "lexical_weight", "dense_weight", "cross_language", "ja_glosses")
+        settings = ("fusion", "lexical_weight", "dense_weight", "cross_language", "ja_glosses", "query_glosses")
         reset = {k: getattr(defaults, k) for k in settings}
         index.reconfigure(**{**reset, **overrides})
         results = index.search_many([n["text"] for n in needs], top=100, mode=mode)

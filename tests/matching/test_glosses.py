@@ -39,22 +39,37 @@ def test_glosses_follow_the_japanese_keys_once_per_distinct_word():
     assert {"fuel", "cell", "catalyst"} <= set(added)
 
 
-def test_bm25_alone_now_finds_an_english_seed_for_a_japanese_need(embedder, crosslingual):
-    english_seeds = [as_document(r) for r in crosslingual if r["kind"] == "seed" and r["lang"] == "en"]
-    index = MatchIndex.build(english_seeds, embedder=embedder)
-    found = 0
-    japanese_needs = [r for r in crosslingual if r["kind"] == "need" and r["lang"] == "ja"]
-    for need in japanese_needs:
+def _bm25_hits(index: MatchIndex, needs: list[dict], seed_lang: str) -> int:
+    hits = 0
+    for need in needs:
         top = index.search(need["text"], top=1, mode="bm25", explain=False)
-        found += bool(top) and top[0].id == f"seed-{need['topic']}-en"
-    assert found >= 8, found  # of 12 (without the glosses BM25 shares no term with them: 0)
+        hits += bool(top) and top[0].id == f"seed-{need['topic']}-{seed_lang}"
+    return hits
 
+
+def test_bm25_alone_now_finds_a_japanese_seed_for_an_english_need(embedder, crosslingual):
+    japanese_seeds = [as_document(r) for r in crosslingual if r["kind"] == "seed" and r["lang"] == "ja"]
+    english_needs = [r for r in crosslingual if r["kind"] == "need" and r["lang"] == "en"]
+    index = MatchIndex.build(japanese_seeds, embedder=embedder)
+
+    found = _bm25_hits(index, english_needs, "ja")
+
+    assert found >= 8, found  # of 12: the seeds' glosses meet the needs' English words
     index.reconfigure(ja_glosses=False)
-    without = 0
-    for need in japanese_needs:
-        top = index.search(need["text"], top=1, mode="bm25", explain=False)
-        without += bool(top) and top[0].id == f"seed-{need['topic']}-en"
-    assert without < found
+    assert _bm25_hits(index, english_needs, "ja") == 0  # without them BM25 shares no term
+
+
+def test_query_glosses_are_a_query_time_option(embedder, crosslingual):
+    english_seeds = [as_document(r) for r in crosslingual if r["kind"] == "seed" and r["lang"] == "en"]
+    japanese_needs = [r for r in crosslingual if r["kind"] == "need" and r["lang"] == "ja"]
+    index = MatchIndex.build(english_seeds, embedder=embedder)
+    assert "fuel" not in index.query_keys("燃料電池")  # the default: documents only
+    assert _bm25_hits(index, japanese_needs, "en") == 0
+
+    index.reconfigure(query_glosses=True)  # no re-analysis: the documents are unchanged
+
+    assert {"fuel", "cell"} <= set(index.query_keys("燃料電池"))
+    assert _bm25_hits(index, japanese_needs, "en") >= 6
 
 
 def test_an_index_saved_before_the_glosses_loads_without_them(embedder, crosslingual, tmp_path):
@@ -69,7 +84,7 @@ def test_an_index_saved_before_the_glosses_loads_without_them(embedder, crosslin
     loaded = MatchIndex.load(tmp_path / "old", embedder=embedder)
 
     assert loaded.config.ja_glosses is False
-    assert "fuel" not in loaded.query_keys("燃料電池")
+    assert "燃料電池" in docs[0].title and "fuel" not in loaded.lexical_keys(docs[0])
     assert EngineConfig().ja_glosses is True
 
 

@@ -93,3 +93,19 @@ def test_empty_query_and_removed_documents_score_zero(lexical: LexicalIndex):
     query_ids = lexical.query_ids(keys("燃料電池 fuel cell catalyst"))
     assert lexical.scores(query_ids)[3] == 0
     assert lexical.scores(query_ids, grouped=True)[3] == 0
+
+
+def test_common_query_terms_can_be_left_unscored():
+    index = LexicalIndex()
+    for text in ["fuel cell catalyst", "fuel cell membrane", "fuel tank", "glycan analysis"]:
+        index.add(keys(text))
+    q = index.query_ids(keys("fuel cell catalyst"))
+    df = {index.keys()[t]: index.df[t] for t in q.tolist()}
+    assert df == {"fuel": 3, "cell": 2, "catalyst": 1}
+
+    kept = index.without_common(q, 0.5)  # at most 2 of the 4 documents
+    assert sorted(index.keys()[t] for t in kept.tolist()) == ["catalyst", "cell"]
+    assert index.scores(kept)[2] == 0  # "fuel tank" no longer scores
+    assert np.array_equal(index.without_common(q, 1.0), q)
+    only_common = index.query_ids(keys("fuel"))
+    assert np.array_equal(index.without_common(only_common, 0.5), only_common)  # nothing left: keep all

@@ -80,6 +80,9 @@ class EngineConfig:
     k1: float = 1.2
     b: float = 0.75
     query_unique_terms: bool = False
+    # Query terms found in more than this share of the documents are not scored (their posting
+    # lists are the longest and their idf the lowest); 1.0 scores every term.
+    query_max_df: float = 1.0
     ja_parts: bool = True  # index the mode-A parts of long Sudachi words
     ja_pairs: bool = True  # index adjacent-noun compounds (燃料+電池 → 燃料電池)
     ja_bigrams: bool = True  # also index kana/kanji character bigrams
@@ -652,6 +655,8 @@ class MatchIndex:
             dense_pos, dense_sc = dense_hits[i] if dense_hits else (np.zeros(0, np.int64), np.zeros(0, np.float32))
             if mode != "dense":
                 q_ids = self.lexical.query_ids(self.query_keys(query), unique=c.query_unique_terms)
+                if c.query_max_df < 1.0:
+                    q_ids = self.lexical.without_common(q_ids, c.query_max_df)
                 lex_pos, lex_scores = self._lexical_candidates(q_ids, n_candidates, mask)
             matches = self._fuse(mode, lex_scores, lex_pos, dense_pos, dense_sc, q_vectors, i, top, has_japanese(query))
             matches = [m for m in matches if mask[self.positions[m.id]]]  # never leak a hidden document

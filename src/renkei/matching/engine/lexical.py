@@ -230,6 +230,14 @@ class LexicalIndex:
             ids = list(dict.fromkeys(ids))
         return np.asarray(ids, dtype=np.int32)
 
+    def without_common(self, query_ids: np.ndarray, share: float) -> np.ndarray:
+        """``query_ids`` without the terms in more than ``share`` of the live documents; all of
+        them when every term is that common (a query of common words still finds something)."""
+        limit = share * max(self.n_alive, 1)
+        df = self.df
+        kept = [t for t in query_ids.tolist() if df[t] <= limit]
+        return np.asarray(kept, dtype=np.int32) if kept else query_ids
+
     def scores(self, query_ids: np.ndarray, mask: np.ndarray | None = None, *, grouped: bool = False) -> np.ndarray:
         """BM25 score of every position for the query term ids (0 where masked out).
 

@@ -179,6 +179,15 @@ def test_match_prints_reasons(files, capsys):
     assert "shared terms:" in out and "燃料電池" in out
 
 
+def test_match_prints_the_terms_shared_through_a_translation(files, capsys):
+    docs, _, _ = files
+    call_command("match", "燃料電池の白金触媒を減らしたい", "--docs", str(docs), "--top", "2")
+    out = capsys.readouterr().out
+    english = out[out.index("2. ") :]  # the English seed comes second, after the Japanese one
+    assert "Fuel cell catalyst with half the platinum" in english
+    assert "≈ 燃料電池" in english and "≈ 白金" in english
+
+
 def test_match_without_an_index_explains_what_to_do(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     with pytest.raises(CommandError, match="pass --docs FILE"):

@@ -109,3 +109,20 @@ def test_common_query_terms_can_be_left_unscored():
     assert np.array_equal(index.without_common(q, 1.0), q)
     only_common = index.query_ids(keys("fuel"))
     assert np.array_equal(index.without_common(only_common, 0.5), only_common)  # nothing left: keep all
+
+
+def test_common_terms_are_counted_on_a_frozen_index_too():
+    """A serving process's index is frozen while it applies journal records; a term that first
+    appears in them has no entry in the frozen frequencies (it used to raise IndexError)."""
+    index = LexicalIndex()
+    for text in ["fuel cell catalyst", "fuel cell membrane", "fuel tank", "glycan analysis"]:
+        index.add(keys(text))
+    index.freeze()
+    index.add(keys("zeppelin airship"))
+    index.add(keys("zeppelin hangar"))
+    q = index.query_ids(keys("zeppelin fuel"))
+
+    kept = index.without_common(q, 0.4)  # at most 2.4 of the 6 live documents
+
+    assert [index.keys()[t] for t in kept.tolist()] == ["zeppelin"]  # fuel (3) is dropped
+    assert index.scores(kept)[4] > 0 and index.scores(kept)[0] == 0

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from .glosses import glosses
-from .text import COMPOUND, Term, analyze, has_japanese, index_terms, normalize, split_passages
+from .glosses import gloss_phrases
+from .text import COMPOUND, Term, analyze, has_japanese, normalize, split_passages
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +86,6 @@ class QueryTerms:
                 seen.add(t.key)
                 phrases.extend((t.key, t.surface, phrase) for phrase in gloss_phrases(t.key))
         return cls(keys, True, _Latin([(text, terms)]), phrases)
-
-
-@lru_cache(maxsize=200_000)
-def gloss_phrases(key: str) -> tuple[tuple[str, ...], ...]:
-    """The English keys of each gloss of a Japanese word, one tuple per gloss (燃料電池 →
-    (("fuel", "cell"),); 電池 → (("batteri",), ("cell",))). A gloss of stop words only is left out."""
-    out = []
-    for gloss in glosses(key):
-        phrase = tuple(index_terms(gloss, parts=False, pairs=False))
-        if phrase:
-            out.append(phrase)
-    return tuple(out)
 
 
 def explain(

@@ -36,13 +36,9 @@ def _connection() -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
 
 
+@lru_cache(maxsize=200_000)
 def glosses(word: str) -> tuple[str, ...]:
     """The English glosses of ``word``'s first JMdict sense (written form first, then reading)."""
-    return _glosses(word)
-
-
-@lru_cache(maxsize=200_000)
-def _glosses(word: str) -> tuple[str, ...]:
     with _lock:
         db = _connection()
         row = db.execute("SELECT idseq FROM Kanji WHERE text = ? ORDER BY ID LIMIT 1", (word,)).fetchone()
@@ -66,9 +62,17 @@ def _glosses(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def gloss_phrases(key: str) -> tuple[tuple[str, ...], ...]:
+    """The BM25 keys of each gloss of ``key``, one tuple per gloss (燃料電池 → (("fuel",
+    "cell"),); 電池 → (("batteri",), ("cell",))): stemmed English words, stop words dropped; a
+    gloss of stop words only is left out."""
+    phrases = (tuple(index_terms(gloss, parts=False, pairs=False)) for gloss in glosses(key))
+    return tuple(phrase for phrase in phrases if phrase)
+
+
 def gloss_keys(key: str) -> tuple[str, ...]:
-    """The BM25 keys of ``key``'s glosses (stemmed English words, stop words dropped)."""
-    return tuple(k for gloss in glosses(key) for k in index_terms(gloss, parts=False, pairs=False))
+    """The BM25 keys of all of ``key``'s glosses, in order."""
+    return tuple(k for phrase in gloss_phrases(key) for k in phrase)
 
 
 def with_glosses(keys: Iterable[str]) -> list[str]:

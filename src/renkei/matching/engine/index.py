@@ -332,8 +332,7 @@ class MatchIndex:
         self, docs: list[Document], progress: Progress | None = None
     ) -> tuple[list[int], list[str], list[int]]:
         """Give ``docs`` positions and BM25 terms; return their positions and passages to embed."""
-        latest = {doc.id: doc for doc in docs}  # the last version of a repeated id wins
-        docs = [doc for doc in docs if latest[doc.id] is doc]
+        docs = _last_versions(docs)
         self.remove([doc.id for doc in docs if doc.id in self.positions])
         self._field_postings = None
         texts: list[str] = []
@@ -360,9 +359,7 @@ class MatchIndex:
     def prepare_changes(self, documents: Iterable[Document], removed: Iterable[str] = ()) -> Change:
         """``documents`` analysed and embedded as a journal record, without touching this index
         (an empty one with the saved index's settings is enough): what the writer appends."""
-        docs = list(documents)
-        latest = {doc.id: doc for doc in docs}
-        docs = [doc for doc in docs if latest[doc.id] is doc]
+        docs = _last_versions(list(documents))
         texts: list[str] = []
         counts: list[int] = []
         for doc in docs:
@@ -530,9 +527,7 @@ class MatchIndex:
             raise ValueError(f"{', '.join(sorted(changed & self._DENSE_SETTINGS))} need a rebuild of the vectors")
         self.config = config
         if changed & self._LEXICAL_SETTINGS:
-            if self.lexical.frozen:  # fold the appended documents into one exact matrix first
-                self.lexical._stale = True
-                self.lexical.refresh()
+            self.lexical.unfreeze()  # fold appended documents into one exact matrix first
             lexical = LexicalIndex(k1=config.k1, b=config.b)
             if changed <= {"k1", "b"}:
                 # Only the BM25 parameters: the cached terms stay valid.
@@ -898,6 +893,12 @@ def _swap_in(staging: Path, target: Path) -> None:
 def _is_japanese(doc: Document) -> bool:
     """Written in Japanese: any kana or kanji in the title or the opening text."""
     return has_japanese(doc.title) or has_japanese(doc.text[:2000])
+
+
+def _last_versions(docs: list[Document]) -> list[Document]:
+    """``docs`` with each id once: its last version, where that version stands."""
+    latest = {doc.id: doc for doc in docs}
+    return [doc for doc in docs if latest[doc.id] is doc]
 
 
 def _mean_pool(vectors: np.ndarray, counts: Sequence[int]) -> np.ndarray:

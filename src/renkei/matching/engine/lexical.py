@@ -128,6 +128,12 @@ class LexicalIndex:
         self._delta_df = {}
         self._side = None
 
+    def unfreeze(self) -> None:
+        """Leave frozen mode now: one vocabulary, exact statistics, the matrix rebuilt."""
+        if self._delta_start is not None:
+            self._stale = True
+            self.refresh()
+
     @property
     def frozen(self) -> bool:
         return self._delta_start is not None
@@ -234,8 +240,8 @@ class LexicalIndex:
         """``query_ids`` without the terms in more than ``share`` of the live documents; all of
         them when every term is that common (a query of common words still finds something)."""
         limit = share * max(self.n_alive, 1)
-        df = self.df
-        kept = [t for t in query_ids.tolist() if df[t] <= limit]
+        df, delta_df = self.df, self._delta_df  # frozen: terms new since the freeze are not in df
+        kept = [t for t in query_ids.tolist() if (df[t] if t < len(df) else 0) + delta_df.get(t, 0) <= limit]
         return np.asarray(kept, dtype=np.int32) if kept else query_ids
 
     def scores(self, query_ids: np.ndarray, mask: np.ndarray | None = None, *, grouped: bool = False) -> np.ndarray:

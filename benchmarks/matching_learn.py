@@ -78,9 +78,7 @@ def dump(task: str, cache: Path) -> Path:
     ids = [index.documents[p].id for p in positions]
     texts = [normalize(q["text"]) for q in queries]
     q_vectors = index.embed_queries(texts)
-    lex = np.stack(
-        [index.lexical.scores(index.lexical.query_ids(index.query_keys(t)), grouped=True)[positions] for t in texts]
-    )
+    lex = np.stack([index.lexical_scores(t)[positions] for t in texts])
     store = index.vectors
     spans = [store.doc_slots[int(p)] for p in positions]
     starts = np.array([s for s, _ in spans])

@@ -110,8 +110,10 @@ def test_a_streamed_merge_saves_the_bm25_matrix_a_build_in_memory_gives(docs, em
 
     assert not loaded.lexical._stale  # the saved matrix is read, not rebuilt
     saved = loaded.lexical._bm25.scores
+    partners = loaded.lexical.partners()
+    assert (partners >= 0).sum() >= 20  # English words and their gloss lists, weighed as pairs
     rebuilt = lexical_module.bm25_matrix(
-        loaded.lexical.terms, len(loaded.lexical.vocab), k1=loaded.lexical.k1, b=loaded.lexical.b
+        loaded.lexical.terms, len(loaded.lexical.vocab), k1=loaded.lexical.k1, b=loaded.lexical.b, partners=partners
     )
     for name in ("data", "indices", "indptr"):
         assert np.array_equal(np.asarray(saved[name]), rebuilt[name]), name

@@ -126,3 +126,35 @@ def test_common_terms_are_counted_on_a_frozen_index_too():
 
     assert [index.keys()[t] for t in kept.tolist()] == ["zeppelin"]  # fuel (3) is dropped
     assert index.scores(kept)[4] > 0 and index.scores(kept)[0] == 0
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["main matrix", "with a side matrix"])
+def test_scores_at_some_positions_equal_the_full_scores_there(rows: list[dict], frozen: bool):
+    index = LexicalIndex(k1=CONFIG.k1, b=CONFIG.b)
+    for row in rows:
+        index.add(keys(row["text"]) + keys(row["title"]))
+    index.remove(5)
+    if frozen:  # a serving process applying journal records: appended positions in a side matrix
+        index.freeze()
+        for row in rows[:6]:
+            index.add(keys(row["title"] + " " + row["text"]))
+        index.remove(len(index) - 2)
+    n = len(index)
+    position_sets = {
+        "one": np.array([n - 1]),
+        "a few": np.array([0, 5, 7, n - 3, n - 1]),  # fewer positions than most lists: search the lists
+        "most": np.setdiff1d(np.arange(n), [2, 9]),  # more positions than any list: search the positions
+        "none": np.zeros(0, dtype=np.int64),
+    }
+    compared = 0
+    for text in queries(rows):
+        query_ids = index.query_ids(keys(text))
+        for grouped in (False, True):
+            full = index.scores(query_ids, grouped=grouped)
+            for positions in position_sets.values():
+                at = index.scores_at(query_ids, positions, grouped=grouped)
+                assert at.dtype == np.float32 and at.shape == positions.shape
+                np.testing.assert_allclose(at, full[positions], rtol=1e-5, atol=1e-6)
+                compared += int(np.count_nonzero(at))
+    assert compared > 100  # the positions do hold postings of the queries' terms
+    assert not index.scores_at(index.query_ids(keys("燃料電池")), np.array([5]))[0]  # removed

@@ -23,6 +23,10 @@ from .text import has_japanese, index_terms
 
 GLOSSES_PER_WORD = 2  # of the first sense: later ones are rarer meanings (分子: numerator, molecule)
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
+# A document's gloss keys are indexed under this prefix ("≈fuel"), in posting lists of their own:
+# an English query then reads the English documents' "fuel" list in full and the Japanese
+# documents' "≈fuel" list only where it needs it (index.py, ``gloss_scoring``).
+GLOSS_PREFIX = "≈"
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _lock = threading.Lock()
 
@@ -75,9 +79,9 @@ def gloss_keys(key: str) -> tuple[str, ...]:
     return tuple(k for phrase in gloss_phrases(key) for k in phrase)
 
 
-def with_glosses(keys: Iterable[str]) -> list[str]:
-    """``keys`` followed by the gloss keys of each distinct Japanese word among them (character
-    bigrams, "2:…", are not words and get none)."""
+def with_glosses(keys: Iterable[str], prefix: str = "") -> list[str]:
+    """``keys`` followed by the gloss keys of each distinct Japanese word among them, each with
+    ``prefix`` in front (character bigrams, "2:…", are not words and get none)."""
     keys = list(keys)
     extra: list[str] = []
     seen: set[str] = set()
@@ -85,5 +89,5 @@ def with_glosses(keys: Iterable[str]) -> list[str]:
         if key in seen or key.startswith("2:") or not has_japanese(key):
             continue
         seen.add(key)
-        extra.extend(gloss_keys(key))
+        extra.extend(prefix + k for k in gloss_keys(key))
     return keys + extra

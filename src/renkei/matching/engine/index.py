@@ -25,7 +25,7 @@ import numpy as np
 from . import fusion, journal
 from .dense import EMBED_BATCH, MODEL_NAME, Embedder, VectorStore
 from .explain import Explanation, QueryTerms, explain
-from .glosses import with_glosses
+from .glosses import GLOSS_PREFIX, with_glosses
 from .journal import Addition, Change
 from .lexical import LexicalIndex
 from .overlay import shared_copy
@@ -87,6 +87,14 @@ class EngineConfig:
     ja_pairs: bool = True  # index adjacent-noun compounds (燃料+電池 → 燃料電池)
     ja_bigrams: bool = True  # also index kana/kanji character bigrams
     ja_glosses: bool = True  # add the English JMdict glosses of documents' Japanese words (glosses.py)
+    # The documents' gloss keys in posting lists of their own ("≈fuel", glosses.GLOSS_PREFIX)
+    # rather than in the English words' lists: English documents keep their statistics, and
+    # an English query reads the gloss lists only as ``gloss_scoring`` says.
+    gloss_columns: bool = True
+    # "candidates": a query's gloss keys are scored only on the fusion's candidates (the dense
+    # and BM25 top ``candidates``), which a search reaches anyway; "all": over every document,
+    # as BM25-only ranking ("bm25" mode) always does. docs/matching.md, "Cross-language terms".
+    gloss_scoring: str = "candidates"
     query_glosses: bool = False  # the same for queries (measured: costs BM25 time, adds little)
     # Dense: "passages" = the text cut into passages, each embedded, pooled into the document
     # score by "mean" (one vector per document: the normalised mean) or "max" (best passage);
@@ -121,6 +129,7 @@ class EngineConfig:
             "pooling": ("mean", "max"),
             "query_pooling": ("mean", "whole"),
             "fusion": ("maxnorm", "weighted", "rrf", "linear"),
+            "gloss_scoring": ("candidates", "all"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -129,8 +138,9 @@ class EngineConfig:
     @classmethod
     def saved(cls, settings: dict[str, Any]) -> EngineConfig:
         """The configuration a saved manifest records. Indexes saved before the glosses existed
-        were analysed without them, so a missing ``ja_glosses`` means off."""
-        return cls(**{"ja_glosses": False, **settings})
+        were analysed without them, so a missing ``ja_glosses`` means off; those saved before
+        the gloss keys had their own posting lists hold them among the English words'."""
+        return cls(**{"ja_glosses": False, "gloss_columns": False, **settings})
 
     def with_overrides(self, **overrides: Any) -> EngineConfig:
         names = {f.name for f in fields(self)}
@@ -272,20 +282,46 @@ class MatchIndex:
 
     def lexical_keys(self, doc: Document) -> list[str]:
         c = self.config
-        keys = self._keys(doc.text, c.ja_glosses) * c.body_weight
+        prefix = GLOSS_PREFIX if c.gloss_columns else ""
+        keys = self._keys(doc.text, c.ja_glosses, prefix) * c.body_weight
         if doc.title and c.title_weight:
-            keys += self._keys(doc.title, c.ja_glosses) * c.title_weight
+            keys += self._keys(doc.title, c.ja_glosses, prefix) * c.title_weight
         if doc.keywords and c.keywords_weight:
-            keys += self._keys(" / ".join(doc.keywords), c.ja_glosses) * c.keywords_weight
+            keys += self._keys(" / ".join(doc.keywords), c.ja_glosses, prefix) * c.keywords_weight
         return keys
 
     def query_keys(self, text: str) -> list[str]:
+        """A query's BM25 keys. Its Japanese words' glosses (``query_glosses``) are plain English
+        keys: they look for the English documents' words."""
         return self._keys(text, self.config.ja_glosses and self.config.query_glosses)
 
-    def _keys(self, text: str, glossed: bool) -> list[str]:
+    def _keys(self, text: str, glossed: bool, prefix: str = "") -> list[str]:
         c = self.config
         keys = index_terms(text, parts=c.ja_parts, pairs=c.ja_pairs, bigrams=c.ja_bigrams)
-        return with_glosses(keys) if glossed else keys
+        return with_glosses(keys, prefix) if glossed else keys
+
+    def lexical_query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The term ids a query scores: (its own keys, the gloss lists its keys meet).
+
+        The second part is empty unless the documents' glosses have lists of their own
+        (``gloss_columns``); then each query key also looks up "≈key", the Japanese documents
+        whose words translate to it. A Japanese key has no such list (glosses are English).
+        """
+        c = self.config
+        keys = self.query_keys(text)
+        ids = self.lexical.query_ids(keys, unique=c.query_unique_terms)
+        if c.query_max_df < 1.0:
+            ids = self.lexical.without_common(ids, c.query_max_df)
+        gloss_ids = np.zeros(0, dtype=np.int32)
+        if c.ja_glosses and c.gloss_columns:
+            gloss_ids = self.lexical.query_ids((GLOSS_PREFIX + k for k in keys), unique=c.query_unique_terms)
+        return ids, gloss_ids
+
+    def lexical_scores(self, text: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of every position for a query, gloss lists included in full (``gloss_scoring``
+        "all"; benchmarks use it as the exact reference)."""
+        ids, gloss_ids = self.lexical_query(text)
+        return self.lexical.scores(np.r_[ids, gloss_ids].astype(np.int32), mask, grouped=True)
 
     def dense_texts(self, doc: Document) -> list[str]:
         """The texts embedded for a document: its passages, or its opening characters."""
@@ -500,6 +536,7 @@ class MatchIndex:
             "ja_pairs",
             "ja_bigrams",
             "ja_glosses",
+            "gloss_columns",
         }
     )
     _DENSE_SETTINGS = frozenset(
@@ -623,7 +660,8 @@ class MatchIndex:
 
         1. Analyse each query; embed all queries in one batch (dense and hybrid modes).
         2. Lexical candidates: BM25 over allowed documents, top ``candidates`` with a score > 0.
-        3. Dense candidates: best-slot cosine over allowed documents, top ``candidates``.
+        3. Dense candidates: best-slot cosine over allowed documents, top ``candidates``; then
+           the query's gloss lists are scored at both sides' candidates (``gloss_scoring``).
         4. Fuse (RRF or weighted scores), cut to ``top``, drop anything outside ``allow``.
         5. Explain the results if asked (shared terms, best passage).
         """
@@ -649,10 +687,13 @@ class MatchIndex:
             lex_pos = np.zeros(0, dtype=np.int64)
             dense_pos, dense_sc = dense_hits[i] if dense_hits else (np.zeros(0, np.int64), np.zeros(0, np.float32))
             if mode != "dense":
-                q_ids = self.lexical.query_ids(self.query_keys(query), unique=c.query_unique_terms)
-                if c.query_max_df < 1.0:
-                    q_ids = self.lexical.without_common(q_ids, c.query_max_df)
+                q_ids, gloss_ids = self.lexical_query(query)
+                later = mode == "hybrid" and c.gloss_scoring == "candidates"
+                if len(gloss_ids) and not later:
+                    q_ids, gloss_ids = np.r_[q_ids, gloss_ids].astype(np.int32), gloss_ids[:0]
                 lex_pos, lex_scores = self._lexical_candidates(q_ids, n_candidates, mask)
+                if len(gloss_ids):
+                    lex_pos = self._add_gloss_scores(lex_scores, gloss_ids, lex_pos, dense_pos, n_candidates, mask)
             matches = self._fuse(mode, lex_scores, lex_pos, dense_pos, dense_sc, q_vectors, i, top, has_japanese(query))
             matches = [m for m in matches if mask[self.positions[m.id]]]  # never leak a hidden document
             if explain:
@@ -673,6 +714,32 @@ class MatchIndex:
         """
         scores = self.lexical.scores(q_ids, mask, grouped=True)
         return _top_positive(scores, n), scores
+
+    def _add_gloss_scores(
+        self,
+        scores: np.ndarray,
+        gloss_ids: np.ndarray,
+        lex_pos: np.ndarray,
+        dense_pos: np.ndarray,
+        n: int,
+        mask: np.ndarray,
+    ) -> np.ndarray:
+        """Add the gloss lists' BM25 to ``scores`` at the fusion's candidates only (the BM25 and
+        dense top ``n``), and return the BM25 top ``n`` after it (``gloss_scoring``
+        "candidates").
+
+        Only candidates gain, and the old top ``n`` are candidates, so the new top ``n`` is
+        among them. A Japanese document outside both tops is not looked at, though its glosses
+        might have lifted it into BM25's top ``n``: the price of not reading the gloss lists of
+        every Japanese document for a long English query (measured on the cross-lingual check:
+        the same figures as reading them all; docs/benchmarks.md, "Gloss lists of their own").
+        """
+        candidates = np.union1d(lex_pos, dense_pos).astype(np.int64)
+        candidates = candidates[mask[candidates]]
+        if not len(candidates):
+            return lex_pos
+        scores[candidates] += self.lexical.scores_at(gloss_ids, candidates, grouped=True)
+        return candidates[_top_positive(scores[candidates], n)]
 
     def embed_queries(self, queries: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Query vectors (queries already normalised).

@@ -16,6 +16,11 @@ that are scored with those frozen statistics in a small side matrix over the app
 only (rebuilt from their cached term ids when they change), and removals only mask. Terms the
 main vocabulary does not know get the idf their count among the appended documents would give
 over the frozen number of documents. The next full rebuild (a fold of the journal) ends it.
+
+A Japanese document's gloss keys have posting lists of their own ("≈fuel" beside the English
+documents' "fuel", glosses.GLOSS_PREFIX), so that a query can read them apart. Their idf is
+still the one the English word has over both lists (``paired_df``): a translation weighs what
+the word weighs, as when both were one list.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from .glosses import GLOSS_PREFIX
 
 VOCAB_FILE = "lexical_vocab.json"
 TERMS_FILE = "lexical_terms.npz"
@@ -52,6 +59,7 @@ class LexicalIndex:
         self._frozen: tuple[int, float, np.ndarray] | None = None  # (documents, average length, df)
         self._delta_df: dict[int, int] = {}  # frozen: documents per term among the appended ones
         self._side: dict | None = None
+        self._partners: tuple[int, int, np.ndarray] | None = None  # (id and size of vocab, gloss_partners)
 
     # ---- updates ----
     def __len__(self) -> int:
@@ -122,7 +130,8 @@ class LexicalIndex:
         self.refresh()
         lengths = np.fromiter((len(t) for t in self.terms if t is not None), dtype=np.int64, count=self.n_alive)
         avgdl = float(lengths.mean()) if len(lengths) and lengths.sum() else 1.0
-        self._frozen = (self.n_alive, avgdl, np.asarray(self.df, dtype=np.int64))
+        df = paired_df(np.asarray(self.df, dtype=np.int64), self.partners(), self.n_alive)
+        self._frozen = (self.n_alive, avgdl, df)
         self._delta_start = len(self.terms)
         self._extra = {}
         self._delta_df = {}
@@ -188,7 +197,15 @@ class LexicalIndex:
             self._delta_start = self._extra = self._frozen = self._side = None
             self._delta_df = {}
             self._set_terms(self.terms)
-        self._install(bm25_matrix(self.terms, max(len(self.vocab), 1), k1=self.k1, b=self.b))
+        n_vocab = max(len(self.vocab), 1)
+        self._install(bm25_matrix(self.terms, n_vocab, k1=self.k1, b=self.b, partners=self.partners()))
+
+    def partners(self) -> np.ndarray:
+        """``gloss_partners`` of the main vocabulary (cached while it does not grow)."""
+        key = (id(self.vocab), len(self.vocab))
+        if self._partners is None or self._partners[:2] != key:
+            self._partners = (*key, gloss_partners(self.vocab))
+        return self._partners[2]
 
     def _side_matrix(self) -> dict:
         """The BM25 weights of the appended positions with the frozen statistics: CSC over the
@@ -270,6 +287,25 @@ class LexicalIndex:
             scores = scores * mask
         return scores
 
+    def scores_at(self, query_ids: np.ndarray, positions: np.ndarray, *, grouped: bool = False) -> np.ndarray:
+        """BM25 of the given (sorted, distinct) ``positions`` only: the same values ``scores``
+        gives there, without reading whole posting lists. Each term's list is sorted by
+        position, so it is searched in whichever direction is shorter: the positions in the
+        list, or the list's entries among the positions."""
+        self.refresh()
+        out = np.zeros(len(positions), dtype=np.float32)
+        if self._bm25 is None or len(query_ids) == 0 or len(positions) == 0:
+            return out
+        if grouped:
+            term_ids, counts = np.unique(np.asarray(query_ids), return_counts=True)
+        else:
+            term_ids, counts = np.asarray(query_ids), None
+        positions = np.asarray(positions, dtype=np.int64)
+        for matrix in (self._bm25.scores, self._side):
+            if matrix is not None:
+                _add_postings_at(out, positions, matrix, term_ids, counts)
+        return out
+
     def postings(self, query_ids: np.ndarray) -> int:
         """How many postings scoring these term ids reads (pass unique ids for ``grouped``)."""
         self.refresh()
@@ -296,6 +332,9 @@ class LexicalIndex:
             df = df or self._delta_df.get(term_id, 0)
             return float(np.log(1 + (max(n_docs - df, 0) + 0.5) / (df + 0.5)))
         df = self.df[term_id]
+        partner = int(self.partners()[term_id]) if term_id < len(self.vocab) else -1
+        if partner >= 0:
+            df = min(df + self.df[partner], self.n_alive)
         return float(np.log(1 + (self.n_alive - df + 0.5) / (df + 0.5)))
 
     # ---- persistence ----
@@ -361,6 +400,36 @@ def _add_postings(scores: np.ndarray, matrix: dict, term_ids: np.ndarray, counts
         np.add.at(scores, indices[lo:hi], weights)
 
 
+def _add_postings_at(
+    out: np.ndarray, positions: np.ndarray, matrix: dict, term_ids: np.ndarray, counts: np.ndarray | None
+) -> None:
+    """``_add_postings`` restricted to ``positions`` (sorted), adding into ``out`` (one slot each)."""
+    data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+    rows, known = _rows(matrix, term_ids)
+    if counts is not None and known is not None:
+        counts = counts[known]
+    last = len(positions) - 1
+    for i, (lo, hi) in enumerate(zip(indptr[rows].tolist(), indptr[rows + 1].tolist(), strict=True)):
+        if hi == lo:
+            continue
+        docs = indices[lo:hi]
+        if hi - lo > len(positions):  # look each position up in the list
+            at = np.searchsorted(docs, positions)
+            hit = at < hi - lo
+            hit[hit] = docs[at[hit]] == positions[hit]
+            slots, entries = np.flatnonzero(hit), at[hit] + lo
+        else:  # look each entry of the list up among the positions
+            at = np.minimum(np.searchsorted(positions, docs), last)
+            hit = positions[at] == docs
+            slots, entries = at[hit], np.flatnonzero(hit) + lo
+        if not len(slots):
+            continue
+        weights = data[entries]
+        if counts is not None and counts[i] > 1:
+            weights = weights * np.float32(counts[i])
+        out[slots] += weights
+
+
 def _rows(matrix: dict, term_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """The matrix rows of ``term_ids`` (in order), leaving out terms the matrix has no row for;
     and which of ``term_ids`` were kept (None: all). A side matrix lists its rows' term ids."""
@@ -404,7 +473,35 @@ def postings_by_term(terms: Sequence[np.ndarray | None], offset: int = 0) -> tup
     return term, doc, tf
 
 
-def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, b: float) -> dict:
+def gloss_partners(vocab: dict[str, int]) -> np.ndarray:
+    """For each term id, the id of its other half ("fuel" ↔ "≈fuel"), or -1."""
+    partners = np.full(max(len(vocab), 1), -1, dtype=np.int64)
+    for key, term_id in vocab.items():
+        if key.startswith(GLOSS_PREFIX):
+            other = vocab.get(key[len(GLOSS_PREFIX) :])
+            if other is not None:
+                partners[term_id], partners[other] = other, term_id
+    return partners
+
+
+def paired_df(df: np.ndarray, partners: np.ndarray | None, n_docs: int) -> np.ndarray:
+    """Document frequencies for idf: an English word and its gloss list each count the
+    documents of both (at most ``n_docs``; a document in both lists counts twice, which only
+    a Japanese text that also writes the English word can be)."""
+    if partners is None or not len(df):
+        return df
+    partners = partners[: len(df)]
+    paired = np.flatnonzero((partners >= 0) & (partners < len(df)))
+    if not len(paired):
+        return df
+    out = df.copy()
+    out[paired] += df[partners[paired]]
+    return np.minimum(out, n_docs)
+
+
+def bm25_matrix(
+    terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, b: float, partners: np.ndarray | None = None
+) -> dict:
     """Lucene BM25 weights as a CSC matrix (rows = terms, columns = document positions).
 
     1. For each block of documents, pair every term occurrence with its document and sort the
@@ -412,8 +509,8 @@ def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, 
        Blocks keep the sort's temporaries small (a million documents hold ~10^8 pairs).
     2. One stable sort of all pairs by term gives the CSC order (documents stay increasing
        within a term, as the blocks come in document order).
-    3. idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); tf part = tf / (tf + k1 (1 - b + b dl / avgdl)),
-       computed in slices.
+    3. idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)), df paired with the term's gloss partner
+       (``paired_df``); tf part = tf / (tf + k1 (1 - b + b dl / avgdl)), computed in slices.
     """
     n_docs = len(terms)
     lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=n_docs)
@@ -429,7 +526,8 @@ def bm25_matrix(terms: Sequence[np.ndarray | None], n_vocab: int, *, k1: float, 
             "num_docs": n_docs,
         }
     per_term = np.bincount(term, minlength=n_vocab)
-    idf = np.log1p((n_alive - per_term + 0.5) / (per_term + 0.5))
+    df = paired_df(per_term, partners, n_alive)
+    idf = np.log1p((n_alive - df + 0.5) / (df + 0.5))
     data = np.empty(len(term), dtype=np.float32)
     for lo in range(0, len(term), _SLICE):
         hi = lo + _SLICE

@@ -202,7 +202,8 @@ class _MergeState:
         part_ptr = [np.r_[0, np.cumsum(c)] for c in per_term]
         n_alive = int(alive.sum())
         avgdl = float(lengths[alive].mean()) if n_alive and lengths[alive].sum() else 1.0
-        idf = np.log1p((n_alive - df + 0.5) / (df + 0.5))
+        paired = lexical.paired_df(df, lexical.gloss_partners(self.vocab.vocab), n_alive)
+        idf = np.log1p((n_alive - paired + 0.5) / (paired + 0.5))
         total = int(indptr[-1])
         starts = np.searchsorted(indptr, np.arange(0, total, BLOCK_POSTINGS), side="right") - 1
         cuts = np.unique(np.r_[0, starts, n_vocab])

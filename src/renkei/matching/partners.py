@@ -23,7 +23,7 @@ from renkei.core.text import normalise_for_search
 from renkei.directory.access import visible_organisations, visible_people
 from renkei.directory.models import Organisation, Person
 from renkei.matching import access, indexing, search
-from renkei.matching.engine import Match, MatchIndex
+from renkei.matching.engine import Match, MatchIndex, SharedTerm
 from renkei.matching.models import KEYWORD_SPLIT, Need, Seed
 from renkei.matching.search import is_relevant, need_text
 
@@ -36,8 +36,13 @@ class Evidence:
     kind: str  # "seed", "capability" or "keyword"
     label: str
     weight: float
-    terms: list[str] = field(default_factory=list)
+    shared_terms: tuple[SharedTerm, ...] = ()
     seed: Seed | None = None
+
+    @property
+    def terms(self) -> list[str]:
+        """The shared terms as written in the seed or capability."""
+        return [t.term for t in self.shared_terms]
 
     def __str__(self) -> str:
         if self.kind == "seed":
@@ -46,8 +51,8 @@ class Evidence:
             text = _("Capabilities match")
         else:
             text = _("Research keyword: %(keyword)s") % {"keyword": self.label}
-        if self.terms:
-            text += " (" + ", ".join(self.terms[:5]) + ")"
+        if self.shared_terms:
+            text += " (" + ", ".join(t.label for t in self.shared_terms[:5]) + ")"
         return text
 
 
@@ -109,7 +114,7 @@ def recommend(
     people: dict[int, Partner] = {}
     for m in matches:
         kind, pk = indexing.parse_doc_id(m.id)
-        terms = m.explanation.terms if m.explanation else []
+        terms = m.explanation.shared_terms if m.explanation else ()
         if kind == "org":
             if pk in org_rows and org_rows[pk].capability:
                 partner = organisations.setdefault(pk, Partner("organisation", org_rows[pk]))

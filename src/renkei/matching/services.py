@@ -237,8 +237,8 @@ def deliver_alerts(seed_doc_ids: Iterable[str]) -> int:
                 continue
             if not is_relevant(match):
                 continue
-            terms = match.explanation.terms if match.explanation else []
-            reason = ", ".join(terms[:8])
+            labels = match.explanation.labels if match.explanation else []
+            reason = ", ".join(labels[:8])
             _, created = InboxItem.objects.get_or_create(
                 user=alert.user,
                 alert=alert,

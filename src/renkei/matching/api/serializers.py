@@ -381,7 +381,13 @@ class EvidenceSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="The seed's title, the organisation's name or the research keyword.")
     text = serializers.CharField(help_text="The reason as the need's page shows it.")
     weight = serializers.FloatField(help_text="How much the reason adds to the partner's score.")
-    shared_terms = serializers.ListField(child=serializers.CharField())
+    shared_terms = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Terms the seed or capability shares with the need, as written in the seed or capability.",
+    )
+    shared_term_details = SharedTermSerializer(
+        many=True, help_text="The same terms, in the same order, each with what it stands for in the need."
+    )
     seed = serializers.IntegerField(allow_null=True, help_text="The seed that is the evidence, if any.")
 
 

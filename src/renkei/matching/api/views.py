@@ -184,6 +184,7 @@ def partner_row(partner: partners.Partner, feedback: dict[tuple[str, int], list[
                 "text": str(e),
                 "weight": e.weight,
                 "shared_terms": list(e.terms),
+                "shared_term_details": [{"term": t.term, "via": t.via} for t in e.shared_terms],
                 "seed": e.seed.pk if e.seed is not None else None,
             }
             for e in partner.evidence

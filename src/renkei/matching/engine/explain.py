@@ -27,6 +27,11 @@ class SharedTerm:
     weight: float
     via: str = ""
 
+    @property
+    def label(self) -> str:
+        """How a reason shows it: the term, or "document's wording ≈ query's wording"."""
+        return f"{self.term} ≈ {self.via}" if self.via else self.term
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -57,6 +62,11 @@ class Explanation:
     @property
     def terms(self) -> list[str]:
         return [t.term for t in self.shared_terms]
+
+    @property
+    def labels(self) -> list[str]:
+        """The shared terms as reasons show them (``SharedTerm.label``)."""
+        return [t.label for t in self.shared_terms]
 
 
 @dataclass(slots=True)

@@ -43,8 +43,7 @@ class Command(BaseCommand):
             lines[0] += f" · {', '.join(ranks)}[/]" if ranks else "[/]"
             e = m.explanation
             if e and e.shared_terms:
-                terms = (f"{t.term} ≈ {t.via}" if t.via else t.term for t in e.shared_terms)
-                lines.append("   shared terms: " + ", ".join(escape(t) for t in terms))
+                lines.append("   shared terms: " + ", ".join(escape(t) for t in e.labels))
             if e and e.passage:
                 how = "closest in meaning" if e.passage_by == "meaning" else "best passage"
                 if console.is_terminal:

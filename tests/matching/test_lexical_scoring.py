@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from renkei.matching.engine import EngineConfig
+from renkei.matching.engine.glosses import GLOSS_PREFIX
 from renkei.matching.engine.lexical import LexicalIndex
 from renkei.matching.engine.text import index_terms, normalize
 from tests.matching.conftest import load_crosslingual
@@ -158,3 +161,53 @@ def test_scores_at_some_positions_equal_the_full_scores_there(rows: list[dict], 
                 compared += int(np.count_nonzero(at))
     assert compared > 100  # the positions do hold postings of the queries' terms
     assert not index.scores_at(index.query_ids(keys("燃料電池")), np.array([5]))[0]  # removed
+
+
+def test_a_gloss_list_new_since_the_freeze_pairs_with_its_english_word():
+    index = LexicalIndex()
+    for document in (["drone", "flight"], ["drone", "survey"], ["fuel"]):
+        index.add(document)
+    index.freeze()  # a serving process: the journal's documents go to the side matrix
+    position = index.add(["ドローン", GLOSS_PREFIX + "drone"])  # a gloss list the index lacked
+
+    paired = np.log1p((3 - 3 + 0.5) / (3 + 0.5))  # the frozen N; "drone" 2 + its new gloss list 1
+    assert index.idf(GLOSS_PREFIX + "drone") == pytest.approx(paired)
+    assert index.idf("drone") == pytest.approx(np.log1p((3 - 2 + 0.5) / (2 + 0.5)))  # frozen as it was
+    scores = index.scores(index.query_ids([GLOSS_PREFIX + "drone"]))
+    dl, avgdl = 2, 5 / 3
+    assert scores[position] == pytest.approx(paired / (1 + 1.2 * (1 - 0.75 + 0.75 * dl / avgdl)), rel=1e-6)
+    index.unfreeze()  # the fold: one vocabulary, the pair counted over all four documents
+    assert index.idf(GLOSS_PREFIX + "drone") == index.idf("drone") == pytest.approx(np.log1p(1.5 / 3.5))
+
+
+def _resident_kb(path) -> int:
+    """Resident memory of this process's mappings of ``path`` (Linux /proc/self/smaps), in kB."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text(encoding="utf-8").splitlines():
+        head = line.split()
+        if "-" in head[0] and len(head) >= 5:  # a mapping's first line: address range … path
+            inside = len(head) >= 6 and head[-1] == str(path)
+        elif inside and head[0] == "Rss:":
+            total += int(head[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
+def test_warming_a_loaded_index_maps_its_matrix_into_memory(tmp_path):
+    rng = np.random.default_rng(3)
+    index = LexicalIndex()
+    for _ in range(4000):
+        index.add([f"t{t}" for t in rng.integers(0, 3000, size=60)])
+    index.refresh()
+    index.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    data = (tmp_path / "lexical_bm25_data.npy").resolve()
+    size_kb = data.stat().st_size // 1024
+    assert size_kb > 500 and isinstance(loaded._bm25.scores["data"], np.memmap)
+    before = _resident_kb(data)
+
+    loaded.warm()
+
+    assert before < size_kb // 4 and _resident_kb(data) >= size_kb * 0.9
+    q = loaded.query_ids(["t1", "t2", "t2999"])
+    assert np.array_equal(loaded.scores(q), index.scores(q))  # reading changes nothing

@@ -304,6 +304,7 @@ def get_index() -> MatchIndex | None:
                 index = MatchIndex.load(path, embedder=get_embedder())
             except (MatchIndexError, FileNotFoundError):
                 return None
+            index.warm()
             cached = _Loaded(stamp, index, journal.JournalState())
         changes, state = journal.read(journal_file(), cached.index.generation, cached.journal)
         index = cached.index

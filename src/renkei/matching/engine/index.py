@@ -414,6 +414,11 @@ class MatchIndex:
             row += count
         return Change(removed=list(removed), added=added)
 
+    def warm(self) -> None:
+        """Read the memory-mapped parts of a loaded index into this process once (a serving
+        process does it after loading, before its first query: ``LexicalIndex.warm``)."""
+        self.lexical.warm()
+
     def apply_changes(self, changes: Iterable[Change], *, frozen: bool = True) -> int:
         """Apply journal records: removals, then additions with their stored terms and vectors
         (no analysis, no embedding). Returns the number of entries applied.

@@ -26,6 +26,7 @@ the word weighs, as when both were one list.
 from __future__ import annotations
 
 import json
+import mmap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class LexicalIndex:
         self._delta_df: dict[int, int] = {}  # frozen: documents per term among the appended ones
         self._side: dict | None = None
         self._partners: tuple[int, int, np.ndarray] | None = None  # (id and size of vocab, gloss_partners)
+        self._extra_keys: dict[int, str] | None = None  # frozen: ``_extra`` reversed (``_new_term_df``)
 
     # ---- updates ----
     def __len__(self) -> int:
@@ -159,6 +161,7 @@ class LexicalIndex:
         other._delta_df = dict(self._delta_df)
         if self._extra is not None:
             other._extra = dict(self._extra)
+            other._extra_keys = None
         return other
 
     @property
@@ -218,7 +221,8 @@ class LexicalIndex:
         known = rows < len(frozen_df)
         df = np.zeros(len(rows), dtype=np.int64)
         df[known] = frozen_df[rows[known]]
-        df = np.where(df > 0, df, per_row)  # a term new to the main matrix: its count here
+        new = np.flatnonzero(df == 0)  # a term new to the main matrix: its count here
+        df[new] = [self._new_term_df(int(t), int(c)) for t, c in zip(rows[new], per_row[new], strict=True)]
         idf = np.log1p((np.maximum(n_docs - df, 0) + 0.5) / (df + 0.5))
         lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=len(terms))
         norm = self.k1 * (1 - self.b + self.b * lengths[doc - start] / avgdl)
@@ -226,6 +230,19 @@ class LexicalIndex:
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(per_row, out=indptr[1:])
         return {"data": data, "indices": doc, "indptr": indptr, "terms": rows}
+
+    def _new_term_df(self, term_id: int, count: int) -> int:
+        """Frozen: the df of a term the main matrix lacks, ``count`` documents of the journal.
+        A gloss list new to the index ("≈drone") still pairs with its English word's frozen df."""
+        if self._extra_keys is None or len(self._extra_keys) != len(self._extra or ()):
+            self._extra_keys = {t: k for k, t in (self._extra or {}).items()}
+        key = self._extra_keys.get(term_id)
+        if key is None:  # in the main vocabulary, with no documents left at the freeze
+            return count
+        other = self.vocab.get(key[len(GLOSS_PREFIX) :] if key.startswith(GLOSS_PREFIX) else GLOSS_PREFIX + key)
+        n_docs, _avgdl, frozen_df = self._frozen
+        paired = int(frozen_df[other]) if other is not None and other < len(frozen_df) else 0
+        return min(count + paired, n_docs) if paired else count
 
     def _install(self, matrix: dict) -> None:
         import bm25s
@@ -329,7 +346,7 @@ class LexicalIndex:
         if self._frozen is not None:  # as the scores have it: frozen statistics (_side_matrix)
             n_docs, _avgdl, frozen_df = self._frozen
             df = int(frozen_df[term_id]) if term_id < len(frozen_df) else 0
-            df = df or self._delta_df.get(term_id, 0)
+            df = df or self._new_term_df(term_id, self._delta_df.get(term_id, 0))
             return float(np.log(1 + (max(n_docs - df, 0) + 0.5) / (df + 0.5)))
         df = self.df[term_id]
         partner = int(self.partners()[term_id]) if term_id < len(self.vocab) else -1
@@ -368,6 +385,20 @@ class LexicalIndex:
         index._set_terms(terms)
         index._load_matrix(directory)
         return index
+
+    def warm(self) -> None:
+        """Touch every page of a memory-mapped BM25 matrix once (one value per page), so that
+        the first queries after loading do not pay its page faults one posting list at a time
+        (a million documents: ~2 GB, p95 149 ms against 85 ms warm; docs/benchmarks.md)."""
+        if self._bm25 is None:
+            return
+        for name in ("data", "indices"):
+            values = self._bm25.scores[name]
+            if not isinstance(values, np.memmap):
+                continue
+            step = max(1, mmap.PAGESIZE // values.itemsize)
+            for start in range(0, len(values), _WARM_CHUNK):
+                values[start : start + _WARM_CHUNK : step].max(initial=0)
 
     def _load_matrix(self, directory: Path) -> None:
         """Take the saved BM25 matrix (memory-mapped) if it fits the terms; else it is rebuilt."""
@@ -539,6 +570,7 @@ def bm25_matrix(
     return {"data": data, "indices": doc, "indptr": indptr, "num_docs": n_docs}
 
 
+_WARM_CHUNK = 1 << 24
 _BLOCK_DOCS = 50_000
 _SLICE = 5_000_000
 _EMPTY = np.zeros(0, dtype=np.int32)

@@ -3,26 +3,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from renkei.matching import indexing
 from renkei.matching.choices import ListingVisibility
 from tests.matching.conftest import embedder  # noqa: F401 - the session's encoder, loaded once
 from tests.matching.listings import *  # noqa: F403
-
-
-@pytest.fixture
-def fuel_seed(cast, index_env):
-    seed = make_seed(  # noqa: F405
-        cast.university_a,
-        clusters=[cast.cluster_a],
-        researchers=[cast.researcher_a],
-        title_ja="白金使用量を半減する燃料電池触媒",
-        summary_ja="固体高分子形燃料電池の電極触媒で白金の使用量を半分に減らす。",
-        visibility=ListingVisibility.PUBLIC,
-    )
-    indexing.rebuild()
-    return seed
 
 
 def _seed_reason(body: dict, organisation_id: int, seed_id: int) -> dict:
@@ -31,15 +14,7 @@ def _seed_reason(body: dict, organisation_id: int, seed_id: int) -> dict:
 
 
 def test_an_english_need_partner_reason_carries_the_translation(cast, api, fuel_seed):
-    need = make_need(  # noqa: F405
-        cast.company_a,
-        lang="en",
-        title_ja="",
-        description_ja="",
-        title_en="Cheaper fuel cell catalysts",
-        description_en="We want a fuel cell electrode catalyst that needs less platinum.",
-        visibility=ListingVisibility.PUBLIC,
-    )
+    need = make_english_fuel_need(cast)  # noqa: F405
     body = api(cast.coordinator_a).get(f"/api/needs/{need.pk}/suggestions/").json()
     reason = _seed_reason(body, cast.university_a.pk, fuel_seed.pk)
     assert {"term": "燃料電池", "via": "fuel cell"} in reason["shared_term_details"]

@@ -13,12 +13,21 @@ from renkei.matching.models import Need, Seed
 from tests.cast import Cast
 
 __all__ = [
+    "FUEL_SEED",
     "Listings",
+    "fuel_seed",
     "index_env",
     "listings",
+    "make_english_fuel_need",
     "make_need",
     "make_seed",
 ]
+
+# A Japanese seed on fuel-cell catalysts, for English needs to reach through a translation.
+FUEL_SEED = {
+    "title_ja": "白金使用量を半減する燃料電池触媒",
+    "summary_ja": "固体高分子形燃料電池の電極触媒で白金の使用量を半分に減らす。",
+}
 
 
 def make_seed(organisation, *, clusters=(), researchers=(), **fields) -> Seed:
@@ -38,6 +47,19 @@ def make_need(organisation, *, clusters=(), **fields) -> Need:
     need = Need.objects.create(organisation=organisation, **fields)
     need.clusters.set(clusters)
     return need
+
+
+def make_english_fuel_need(cast: Cast) -> Need:
+    """Company A's public need in English only, on what ``FUEL_SEED`` offers."""
+    return make_need(
+        cast.company_a,
+        lang="en",
+        title_ja="",
+        description_ja="",
+        title_en="Cheaper fuel cell catalysts",
+        description_en="We want a fuel cell electrode catalyst that needs less platinum.",
+        visibility=ListingVisibility.PUBLIC,
+    )
 
 
 @dataclass
@@ -98,3 +120,19 @@ def index_env(settings, tmp_path, embedder):
     indexing._pending.after.clear()
     yield tmp_path
     indexing._cache.clear()
+
+
+@pytest.fixture
+def fuel_seed(cast: Cast, index_env) -> Seed:
+    """University A's public ``FUEL_SEED`` by researcher A, indexed."""
+    from renkei.matching import indexing
+
+    seed = make_seed(
+        cast.university_a,
+        clusters=[cast.cluster_a],
+        researchers=[cast.researcher_a],
+        visibility=ListingVisibility.PUBLIC,
+        **FUEL_SEED,
+    )
+    indexing.rebuild()
+    return seed

@@ -73,14 +73,19 @@ def test_query_glosses_are_a_query_time_option(embedder, crosslingual):
     assert _bm25_hits(index, japanese_needs, "en") >= 6
 
 
+def _save_as_before(index: MatchIndex, path, setting: str) -> None:
+    """Save ``index`` as a version that did not know ``setting`` would have: without it."""
+    index.save(path)
+    manifest = path / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["config"][setting]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+
+
 def test_an_index_saved_before_the_glosses_loads_without_them(embedder, crosslingual, tmp_path):
     docs = [as_document(r) for r in crosslingual if r["kind"] == "seed"]
     index = MatchIndex.build(docs, embedder=embedder, config=EngineConfig(ja_glosses=False))
-    index.save(tmp_path / "old")
-    manifest = tmp_path / "old" / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    del data["config"]["ja_glosses"]  # what an index saved by the previous version looks like
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+    _save_as_before(index, tmp_path / "old", "ja_glosses")  # as the previous version saved it
 
     loaded = MatchIndex.load(tmp_path / "old", embedder=embedder)
 
@@ -162,11 +167,7 @@ def test_an_index_saved_with_glosses_in_the_english_lists_keeps_them_there(embed
     docs = [as_document(r) for r in crosslingual if r["kind"] == "seed" and r["lang"] == "ja"]
     index = MatchIndex.build(docs, embedder=embedder, config=EngineConfig(gloss_columns=False))
     assert "fuel" in index.lexical_keys(docs[0]) or "catalyst" in index.lexical_keys(docs[0])
-    index.save(tmp_path / "before")
-    manifest = tmp_path / "before" / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    del data["config"]["gloss_columns"]  # an index saved before the gloss lists had their own
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+    _save_as_before(index, tmp_path / "before", "gloss_columns")  # before the lists had their own
 
     loaded = MatchIndex.load(tmp_path / "before", embedder=embedder)
 
@@ -199,3 +200,21 @@ def test_gloss_lists_of_their_own_score_as_one_shared_list(embedder, crosslingua
         np.testing.assert_allclose(got[rest], want[rest], rtol=1e-5, atol=1e-6)
         compared += int(np.count_nonzero(got[rest][[own.japanese[p] for p in rest]]))
     assert compared >= 20  # Japanese documents scored for English text, through their gloss lists
+
+
+def test_common_query_bigrams_are_left_unscored_in_a_large_index(embedder):
+    docs = [Document(f"d{i}", "ja", "", f"燃料電池の研究{'触媒' if i < 2 else '膜'}を開発する。") for i in range(10)]
+    large = MatchIndex.build(docs, embedder=embedder, config=EngineConfig(bigram_cut_from=10))
+    small = MatchIndex.build(docs, embedder=embedder)  # below the default size (200,000): no cut
+    keys = large.lexical.keys()
+
+    def scored(index: MatchIndex) -> set[str]:
+        return {keys[t] for t in index.lexical_query("燃料電池の触媒")[0].tolist()}
+
+    everything = scored(small)
+    assert {"2:燃料", "2:触媒", "燃料電池", "触媒"} <= everything
+    cut = scored(large)
+    assert "2:燃料" not in cut  # in all ten documents: more than 20% of them
+    assert "2:触媒" in cut  # in two of ten: kept
+    assert {t for t in everything if not t.startswith("2:")} <= cut  # words are never cut
+    assert large.search("燃料電池の触媒", top=1, mode="bm25", explain=False)[0].id in {"d0", "d1"}

@@ -11,37 +11,7 @@ from renkei.matching.choices import ListingVisibility
 from renkei.matching.engine import Explanation, SharedTerm
 from renkei.matching.models import InboxItem, Seed
 from tests.matching.listings import *  # noqa: F403
-
-FUEL_SEED = {
-    "title_ja": "白金使用量を半減する燃料電池触媒",
-    "summary_ja": "固体高分子形燃料電池の電極触媒で白金の使用量を半分に減らす。",
-}
-
-
-def _english_need(cast):
-    return make_need(  # noqa: F405
-        cast.company_a,
-        lang="en",
-        title_ja="",
-        description_ja="",
-        title_en="Cheaper fuel cell catalysts",
-        description_en="We want a fuel cell electrode catalyst that needs less platinum.",
-        visibility=ListingVisibility.PUBLIC,
-    )
-
-
-@pytest.fixture
-def fuel_seed(cast, index_env):
-    """A public Japanese fuel-cell seed of university A by researcher A, indexed."""
-    seed = make_seed(  # noqa: F405
-        cast.university_a,
-        clusters=[cast.cluster_a],
-        researchers=[cast.researcher_a],
-        visibility=ListingVisibility.PUBLIC,
-        **FUEL_SEED,
-    )
-    indexing.rebuild()
-    return seed
+from tests.matching.listings import FUEL_SEED
 
 
 def _seed_evidence(partner: partners.Partner, seed: Seed) -> partners.Evidence:
@@ -65,7 +35,7 @@ def test_a_label_is_the_term_or_both_wordings():
 
 
 def test_a_japanese_seed_behind_an_english_need_partner_shows_the_translation(client_for, cast, fuel_seed):
-    need = _english_need(cast)
+    need = make_english_fuel_need(cast)  # noqa: F405
     organisations, people = partners.recommend(cast.coordinator_a, need)
     university = next(p for p in organisations if p.obj == cast.university_a)
     evidence = _seed_evidence(university, fuel_seed)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
-from .text import has_japanese, index_terms
+from .text import BIGRAM_PREFIX, has_japanese, index_terms
 
 GLOSSES_PER_WORD = 2  # of the first sense: later ones are rarer meanings (分子: numerator, molecule)
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
@@ -86,7 +86,7 @@ def with_glosses(keys: Iterable[str], prefix: str = "") -> list[str]:
     extra: list[str] = []
     seen: set[str] = set()
     for key in keys:
-        if key in seen or key.startswith("2:") or not has_japanese(key):
+        if key in seen or key.startswith(BIGRAM_PREFIX) or not has_japanese(key):
             continue
         seen.add(key)
         extra.extend(prefix + k for k in gloss_keys(key))

@@ -29,7 +29,7 @@ from .glosses import GLOSS_PREFIX, with_glosses
 from .journal import Addition, Change
 from .lexical import LexicalIndex
 from .overlay import shared_copy
-from .text import has_japanese, index_terms, normalize, split_passages
+from .text import BIGRAM_PREFIX, has_japanese, index_terms, normalize, split_passages
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -83,6 +83,13 @@ class EngineConfig:
     # Query terms found in more than this share of the documents are not scored (their posting
     # lists are the longest and their idf the lowest); 1.0 scores every term.
     query_max_df: float = 1.0
+    # The same for the query's character bigrams ("2:…") alone, in an index of at least
+    # ``bigram_cut_from`` documents: the common bigrams hold most of a Japanese query's postings
+    # (over half above 20%), and at a million documents their BM25 time is what stands between
+    # a Japanese need and the 100 ms goal; task B pays 0.2% nDCG@10 (docs/benchmarks.md,
+    # "Japanese queries at a million"). Below that size every bigram is scored.
+    query_bigram_max_df: float = 0.2
+    bigram_cut_from: int = 200_000
     ja_parts: bool = True  # index the mode-A parts of long Sudachi words
     ja_pairs: bool = True  # index adjacent-noun compounds (燃料+電池 → 燃料電池)
     ja_bigrams: bool = True  # also index kana/kanji character bigrams
@@ -309,7 +316,14 @@ class MatchIndex:
         """
         c = self.config
         keys = self.query_keys(text)
-        ids = self.lexical.query_ids(keys, unique=c.query_unique_terms)
+        if c.query_bigram_max_df < 1.0 and self.lexical.n_alive >= c.bigram_cut_from:
+            bigrams = [k for k in keys if k.startswith(BIGRAM_PREFIX)]
+            words = [k for k in keys if not k.startswith(BIGRAM_PREFIX)]
+            bigram_ids = self.lexical.query_ids(bigrams, unique=c.query_unique_terms)
+            bigram_ids = self.lexical.without_common(bigram_ids, c.query_bigram_max_df)
+            ids = np.r_[self.lexical.query_ids(words, unique=c.query_unique_terms), bigram_ids].astype(np.int32)
+        else:
+            ids = self.lexical.query_ids(keys, unique=c.query_unique_terms)
         if c.query_max_df < 1.0:
             ids = self.lexical.without_common(ids, c.query_max_df)
         gloss_ids = np.zeros(0, dtype=np.int32)
@@ -743,7 +757,7 @@ class MatchIndex:
         candidates = candidates[mask[candidates]]
         if not len(candidates):
             return lex_pos
-        scores[candidates] += self.lexical.scores_at(gloss_ids, candidates, grouped=True)
+        scores[candidates] += self.lexical.scores_at(gloss_ids, candidates)
         return candidates[_top_positive(scores[candidates], n)]
 
     def embed_queries(self, queries: Sequence[str], progress: Progress | None = None) -> np.ndarray:
@@ -843,8 +857,15 @@ class MatchIndex:
     def _evidence(self, positions: np.ndarray) -> np.ndarray:
         """``Document.fields["evidence"]`` of each position: how many records stand behind the
         document (a partner's seeds or projects), 1 when not given (fusion.features)."""
-        docs = self.documents
-        return np.array([float(docs[p].fields.get("evidence") or 1) for p in positions.tolist()], dtype=np.float64)
+        known = getattr(self, "_evidence_values", None)
+        if known is None or len(known) < len(self.documents):
+            # A position's document never changes (a new version gets a new position), so the
+            # values are read once per position and kept (a new array, as forks share this one).
+            start = 0 if known is None else len(known)
+            more = [float((doc.fields.get("evidence") if doc else 1) or 1) for doc in self.documents[start:]]
+            known = np.r_[known if known is not None else np.zeros(0), np.asarray(more, dtype=np.float64)]
+            self._evidence_values = known
+        return known[positions]
 
     def _explain(self, query: str, matches: list[Match], q_vector: np.ndarray | None) -> list[Match]:
         q_terms = QueryTerms.of(query, glosses=self.config.ja_glosses)

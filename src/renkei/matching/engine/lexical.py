@@ -62,6 +62,7 @@ class LexicalIndex:
         self._side: dict | None = None
         self._partners: tuple[int, int, np.ndarray] | None = None  # (id and size of vocab, gloss_partners)
         self._extra_keys: dict[int, str] | None = None  # frozen: ``_extra`` reversed (``_new_term_df``)
+        self._stats: tuple[int, float, np.ndarray] = (0, 1.0, np.zeros(0, np.int64))  # set by ``_install``
 
     # ---- updates ----
     def __len__(self) -> int:
@@ -253,6 +254,14 @@ class LexicalIndex:
         retriever.nonoccurrence_array = None
         self._bm25 = retriever
         self._stale = False
+        # The statistics the matrix was built with, for ``scores_at``.
+        lengths = np.fromiter((len(t) for t in self.terms if t is not None), dtype=np.int64, count=self.n_alive)
+        avgdl = float(lengths.mean()) if len(lengths) and lengths.sum() else 1.0
+        self._stats = (
+            self.n_alive,
+            avgdl,
+            paired_df(np.asarray(self.df, dtype=np.int64), self.partners(), self.n_alive),
+        )
 
     def keys(self) -> list[str]:
         """The vocabulary, indexed by term id."""
@@ -304,24 +313,53 @@ class LexicalIndex:
             scores = scores * mask
         return scores
 
-    def scores_at(self, query_ids: np.ndarray, positions: np.ndarray, *, grouped: bool = False) -> np.ndarray:
-        """BM25 of the given (sorted, distinct) ``positions`` only: the same values ``scores``
-        gives there, without reading whole posting lists. Each term's list is sorted by
-        position, so it is searched in whichever direction is shorter: the positions in the
-        list, or the list's entries among the positions."""
+    def scores_at(self, query_ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """BM25 of the given ``positions`` only: what ``scores`` gives there (up to float32
+        rounding), computed from those documents' own term ids rather than from the posting
+        lists, so the cost follows the few thousand candidates' lengths, not the lists' (a
+        gloss list at a million documents holds up to half a million postings).
+
+        The weights use the statistics the matrix was built with (``_stats``; frozen: those of
+        the freeze, as the side matrix does), so they are the matrix's, recomputed; each
+        distinct term counts once, weighted by its count in the query (``grouped``).
+        """
         self.refresh()
+        positions = np.asarray(positions, dtype=np.int64)
         out = np.zeros(len(positions), dtype=np.float32)
         if self._bm25 is None or len(query_ids) == 0 or len(positions) == 0:
             return out
-        if grouped:
-            term_ids, counts = np.unique(np.asarray(query_ids), return_counts=True)
-        else:
-            term_ids, counts = np.asarray(query_ids), None
-        positions = np.asarray(positions, dtype=np.int64)
-        for matrix in (self._bm25.scores, self._side):
-            if matrix is not None:
-                _add_postings_at(out, positions, matrix, term_ids, counts)
+        term_ids, counts = np.unique(np.asarray(query_ids, dtype=np.int64), return_counts=True)
+        wanted = np.zeros(self.n_vocab, dtype=bool)  # a byte per term: a cheap gather below
+        wanted[term_ids] = True
+        terms = self.terms
+        arrays = [terms[p] if terms[p] is not None else _EMPTY for p in positions.tolist()]
+        lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+        flat = np.concatenate(arrays) if arrays else _EMPTY
+        at = np.flatnonzero(wanted[flat])
+        if not len(at):
+            return out
+        ends = np.cumsum(lengths)
+        owner = np.searchsorted(ends, at, side="right")  # the candidate each hit belongs to
+        pair, tf = np.unique(owner * self.n_vocab + flat[at].astype(np.int64), return_counts=True)
+        slot, term = np.divmod(pair, self.n_vocab)
+        weight = self._idf_of(term_ids) * counts  # idf × occurrences in the query, per term_ids
+        term_weight = weight[np.searchsorted(term_ids, term)]
+        _n_docs, avgdl, _df = self._frozen if self._frozen is not None else self._stats
+        norm = self.k1 * (1 - self.b + self.b * lengths[slot] / avgdl)
+        np.add.at(out, slot, (term_weight * (tf / (tf + norm))).astype(np.float32))
         return out
+
+    def _idf_of(self, term_ids: np.ndarray) -> np.ndarray:
+        """The idf the matrices give these term ids (``paired_df``; frozen: as ``_side_matrix``)."""
+        n_docs, _avgdl, df = self._frozen if self._frozen is not None else self._stats
+        known = term_ids < len(df)
+        counts = np.zeros(len(term_ids), dtype=np.int64)
+        counts[known] = df[term_ids[known]]
+        if self._frozen is not None:
+            for i in np.flatnonzero(counts == 0).tolist():
+                t = int(term_ids[i])
+                counts[i] = self._new_term_df(t, self._delta_df.get(t, 0))
+        return np.log1p((np.maximum(n_docs - counts, 0) + 0.5) / (counts + 0.5))
 
     def postings(self, query_ids: np.ndarray) -> int:
         """How many postings scoring these term ids reads (pass unique ids for ``grouped``)."""
@@ -429,36 +467,6 @@ def _add_postings(scores: np.ndarray, matrix: dict, term_ids: np.ndarray, counts
         if counts is not None and counts[i] > 1:
             weights = weights * np.float32(counts[i])
         np.add.at(scores, indices[lo:hi], weights)
-
-
-def _add_postings_at(
-    out: np.ndarray, positions: np.ndarray, matrix: dict, term_ids: np.ndarray, counts: np.ndarray | None
-) -> None:
-    """``_add_postings`` restricted to ``positions`` (sorted), adding into ``out`` (one slot each)."""
-    data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
-    rows, known = _rows(matrix, term_ids)
-    if counts is not None and known is not None:
-        counts = counts[known]
-    last = len(positions) - 1
-    for i, (lo, hi) in enumerate(zip(indptr[rows].tolist(), indptr[rows + 1].tolist(), strict=True)):
-        if hi == lo:
-            continue
-        docs = indices[lo:hi]
-        if hi - lo > len(positions):  # look each position up in the list
-            at = np.searchsorted(docs, positions)
-            hit = at < hi - lo
-            hit[hit] = docs[at[hit]] == positions[hit]
-            slots, entries = np.flatnonzero(hit), at[hit] + lo
-        else:  # look each entry of the list up among the positions
-            at = np.minimum(np.searchsorted(positions, docs), last)
-            hit = positions[at] == docs
-            slots, entries = at[hit], np.flatnonzero(hit) + lo
-        if not len(slots):
-            continue
-        weights = data[entries]
-        if counts is not None and counts[i] > 1:
-            weights = weights * np.float32(counts[i])
-        out[slots] += weights
 
 
 def _rows(matrix: dict, term_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

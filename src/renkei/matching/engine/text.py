@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+BIGRAM_PREFIX = "2:"  # the keys of kana/kanji character bigrams
+
 # Sudachi rejects inputs over 49,149 bytes; stay well below that (UTF-8 kanji take 3 bytes).
 SUDACHI_MAX_BYTES = 40_000
 
@@ -246,7 +248,7 @@ def cjk_bigrams(text: str) -> list[str]:
     out = []
     for match in _CJK_RUN.finditer(text):
         run = match.group()
-        out.extend("2:" + run[i : i + 2] for i in range(max(1, len(run) - 1)))
+        out.extend(BIGRAM_PREFIX + run[i : i + 2] for i in range(max(1, len(run) - 1)))
     return out
 
 

@@ -46,6 +46,9 @@ RANKINGS = {
     # Glosses for the queries' Japanese words as well (query time only).
     "bm25, glosses in queries too": ("bm25", {"query_glosses": True}),
     "hybrid linear (default), glosses in queries too": ("hybrid", {"fusion": "linear", "query_glosses": True}),
+    # Fewer fusion candidates per side (query time only).
+    "hybrid linear (default), 500 candidates": ("hybrid", {"candidates": 500}),
+    "hybrid linear (default), 300 candidates": ("hybrid", {"candidates": 300}),
     # The gloss lists read over every document instead of at the candidates (query time only).
     "hybrid linear (default), gloss lists scored everywhere": ("hybrid", {"gloss_scoring": "all"}),
     # The glosses in the English words' own lists, as before 30 Nov (re-analyses the documents).
@@ -108,6 +111,7 @@ def main() -> None:
             "ja_glosses",
             "query_glosses",
             "gloss_scoring",
+            "candidates",
         )
         reset = {k: getattr(defaults, k) for k in settings}
         # gloss_columns is not reset: it re-analyses the documents, so those rankings come last.

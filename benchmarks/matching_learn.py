@@ -109,7 +109,7 @@ def dump(task: str, cache: Path) -> Path:
 class Task:
     """One task's dumped arrays, candidate sets and qrels views."""
 
-    def __init__(self, task: str, cache: Path, bench_eval, candidates: int = 1000) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, task: str, cache: Path, bench_eval, candidates: int = EngineConfig().candidates) -> None:  # type: ignore[no-untyped-def]
         data = np.load(cache / f"{task}-features.npz")
         self.name = task
         self.lex, self.dense, self.evidence = data["lex"], data["dense"], data["evidence"]

@@ -549,7 +549,7 @@ def stage_update_journal(n: int, more: int) -> dict:
 
 def stage_query(n: int, n_queries: int) -> dict:
     """Load the index ``stage_scale`` saved and measure query latency against brute force."""
-    from renkei.matching.engine import MatchIndex
+    from renkei.matching.engine import EngineConfig, MatchIndex
     from renkei.matching.engine.dense import Embedder
 
     load = [os.getloadavg()]
@@ -558,6 +558,8 @@ def stage_query(n: int, n_queries: int) -> dict:
     index.lexical.refresh()
     load_wall, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
     index.warm()  # as a serving process does after loading (indexing.get_index)
+    # Query-time settings as the engine's defaults now, whatever the saved manifest says.
+    index.reconfigure(candidates=EngineConfig().candidates)
     result: dict = {
         "docs": len(index),
         "load_wall_s": round(load_wall, 1),
@@ -641,10 +643,18 @@ def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore
             with one_blas_thread():  # as the engine: one BLAS thread is faster for one query
                 dense = V @ qv[0]
             dense[~mask[index.vectors.slot_pos]] = -np.inf
-            dense_pos = _top_k(dense, 1000)
+            dense_pos = _top_k(dense, index.config.candidates)
             dense_pos = dense_pos[np.argsort(-dense[dense_pos], kind="stable")]
             fused = index._fuse(
-                "hybrid", lex, _top_positive(lex, 1000), dense_pos, dense[dense_pos], qv, 0, 20, has_japanese(text)
+                "hybrid",
+                lex,
+                _top_positive(lex, index.config.candidates),
+                dense_pos,
+                dense[dense_pos],
+                qv,
+                0,
+                20,
+                has_japanese(text),
             )
             brute = [(index.positions[m.id], m.score) for m in fused]
             brute_wall.append(time.perf_counter() - w)

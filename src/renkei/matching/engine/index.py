@@ -126,7 +126,10 @@ class EngineConfig:
     rrf_k: int = 60
     lexical_weight: float = 0.6
     dense_weight: float = 0.4
-    candidates: int = 1000
+    # Per side (BM25, dense) into the fusion: 300 ranks as 1,000 did on bench-dev and a little
+    # better on the cross-lingual check, at less HNSW, fusion and gloss-scoring time per query
+    # (benchmarks.md, "One million documents with the glosses").
+    candidates: int = 300
     # Score documents in the other language than the query by meaning alone (fusion.py).
     cross_language: bool = True
 

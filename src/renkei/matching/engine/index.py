@@ -87,7 +87,7 @@ class EngineConfig:
     # ``bigram_cut_from`` documents: the common bigrams hold most of a Japanese query's postings
     # (over half above 20%), and at a million documents their BM25 time is what stands between
     # a Japanese need and the 100 ms goal; task B pays 0.2% nDCG@10 (docs/benchmarks.md,
-    # "Japanese queries at a million"). Below that size every bigram is scored.
+    # "One million documents with the glosses"). Below that size every bigram is scored.
     query_bigram_max_df: float = 0.2
     bigram_cut_from: int = 200_000
     ja_parts: bool = True  # index the mode-A parts of long Sudachi words
@@ -98,9 +98,9 @@ class EngineConfig:
     # rather than in the English words' lists: English documents keep their statistics, and
     # an English query reads the gloss lists only as ``gloss_scoring`` says.
     gloss_columns: bool = True
-    # "candidates": a query's gloss keys are scored only on the fusion's candidates (the dense
-    # and BM25 top ``candidates``), which a search reaches anyway; "all": over every document,
-    # as BM25-only ranking ("bm25" mode) always does. docs/matching.md, "Cross-language terms".
+    # "candidates": a query's gloss keys are scored only at the fusion's candidates (the dense
+    # and BM25 top ``candidates``, the documents the fusion ranks); "all": over every document,
+    # as BM25-only ranking ("bm25" mode) always does. docs/matching.md, "Text pipeline", step 5.
     gloss_scoring: str = "candidates"
     query_glosses: bool = False  # the same for queries (measured: costs BM25 time, adds little)
     # Dense: "passages" = the text cut into passages, each embedded, pooled into the document

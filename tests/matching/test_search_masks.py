@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from renkei.core.models import TechField, Visibility
-from renkei.matching import indexing
+from renkei.matching import indexing, search, services
 from renkei.matching.choices import ListingVisibility, Stage
 from renkei.matching.models import Seed
 from renkei.matching.search import SearchFilters, allow_mask, run_search, visible_rows
@@ -105,3 +105,31 @@ def test_an_index_from_before_the_access_fields_is_reported_missing(cast, indexe
         doc.fields.pop("v", None)
     with pytest.raises(IndexMissing):
         run_search(None, "燃料電池")
+
+
+def test_a_visitors_mask_is_kept_per_index_and_follows_its_changes(cast, indexed, django_capture_on_commit_callbacks):
+    first = allow_mask(indexed, None)
+    assert _mask_ids(indexed, first) == _database_ids(None, SearchFilters()) & set(indexed.ids())
+    cached = search._VISITOR_MASKS[indexed]
+    allow_mask(indexed, None, FILTERS["tokyo"])
+    assert search._VISITOR_MASKS[indexed] is cached  # the second search reuses it
+    assert not cached.flags.writeable  # shared between requests: nobody may change it in place
+    signed_in = cast.users()["participant"]
+    assert _mask_ids(indexed, allow_mask(indexed, signed_in)) == _database_ids(signed_in, SearchFilters()) & set(
+        indexed.ids()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):  # a new public seed: the journal appends it
+        seed = services.do_save_seed(
+            cast.hq_a,
+            Seed(
+                organisation=cast.university_a,
+                title_ja="新しい公開シーズ",
+                summary_ja="燃料電池の新しい触媒。",
+                visibility=ListingVisibility.PUBLIC,
+            ),
+        )
+    index = indexing.get_index()
+
+    assert f"seed-{seed.pk}" in _mask_ids(index, allow_mask(index, None))
+    assert search._VISITOR_MASKS[index] is not cached

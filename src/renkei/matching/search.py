@@ -8,6 +8,7 @@ highlighted passage), keeping only rows the database says the user may see (`vis
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,7 +179,25 @@ def mask_allows(index: MatchIndex, mask: np.ndarray, doc_id: str) -> bool:
     return position is not None and bool(mask[position])
 
 
+# What a visitor (not signed in) may see, per loaded index: the same for every visitor, and the
+# site's most common search (five field masks, ~6 ms at a million documents; benchmarks.md).
+_VISITOR_MASKS: weakref.WeakKeyDictionary[MatchIndex, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def _visible_mask(index: MatchIndex, user, scope: Scope) -> np.ndarray:
+    if scope.authenticated or scope.reads_all:
+        return _visible_mask_of(index, user, scope)
+    cached = _VISITOR_MASKS.get(index)
+    # A position's document never changes (an edit appends a new version), so the mask holds
+    # while the index has as many positions; a removal only clears ``alive``, which every
+    # search ANDs in.
+    if cached is None or len(cached) != len(index.documents):
+        cached = _VISITOR_MASKS[index] = _visible_mask_of(index, user, scope)
+        cached.flags.writeable = False  # shared: callers combine it into new arrays
+    return cached
+
+
+def _visible_mask_of(index: MatchIndex, user, scope: Scope) -> np.ndarray:
     listings = index.field_mask(kind=["seed", "need"])
     organisations = index.field_mask(kind="org")
     if scope.reads_all:

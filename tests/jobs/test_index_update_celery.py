@@ -9,11 +9,11 @@ from renkei.jobs.choices import JobStatus
 from renkei.jobs.models import Job
 from renkei.jobs.services import enqueue
 from renkei.matching import indexing, services
-from renkei.matching.choices import ListingVisibility
 from renkei.matching.engine import Embedder
-from renkei.matching.models import InboxItem, Seed
+from renkei.matching.models import InboxItem
 from renkei.matching.tasks import UPDATE_KIND
 from tests.jobs.test_celery import wait_for
+from tests.matching.listings import publish_seed
 
 pytestmark = pytest.mark.slow
 
@@ -34,15 +34,7 @@ def test_a_worker_updates_the_index_and_delivers_the_alerts(shared_db, cast, set
     settings.JOBS_QUEUE = f"renkei-test-update-{tmp_path.name[-12:]}"
     start_worker(queue=settings.JOBS_QUEUE, RENKEI_DATA_DIR=str(tmp_path))
 
-    seed = services.do_save_seed(
-        cast.hq_a,
-        Seed(
-            organisation=cast.university_a,
-            title_ja="樹脂の超音波溶接",
-            summary_ja="自動車の樹脂部品を超音波溶接で接合する。",
-            visibility=ListingVisibility.PUBLIC,
-        ),
-    )
+    seed = publish_seed(cast, title_ja="樹脂の超音波溶接", summary_ja="自動車の樹脂部品を超音波溶接で接合する。")
     job = Job.objects.get(kind=UPDATE_KIND)
     assert job.params == {"ids": [f"seed-{seed.pk}"], "after": ["renkei.matching.services.deliver_alerts"]}
     job = wait_for(job, lambda j: j.is_finished, timeout=120, what="the index update")

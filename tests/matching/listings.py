@@ -21,6 +21,7 @@ __all__ = [
     "make_english_fuel_need",
     "make_need",
     "make_seed",
+    "publish_seed",
 ]
 
 # A Japanese seed on fuel-cell catalysts, for English needs to reach through a translation.
@@ -47,6 +48,15 @@ def make_need(organisation, *, clusters=(), **fields) -> Need:
     need = Need.objects.create(organisation=organisation, **fields)
     need.clusters.set(clusters)
     return need
+
+
+def publish_seed(cast: Cast, **fields) -> Seed:
+    """A public seed of university A saved by its HQ through the service, as the site does
+    (the index update runs on commit: wrap it in ``django_capture_on_commit_callbacks``)."""
+    from renkei.matching import services
+
+    fields.setdefault("visibility", ListingVisibility.PUBLIC)
+    return services.do_save_seed(cast.hq_a, Seed(organisation=cast.university_a, **fields))
 
 
 def make_english_fuel_need(cast: Cast) -> Need:

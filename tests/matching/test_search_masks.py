@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from renkei.core.models import TechField, Visibility
-from renkei.matching import indexing, search, services
+from renkei.matching import indexing, search
 from renkei.matching.choices import ListingVisibility, Stage
 from renkei.matching.models import Seed
 from renkei.matching.search import SearchFilters, allow_mask, run_search, visible_rows
@@ -120,15 +120,7 @@ def test_a_visitors_mask_is_kept_per_index_and_follows_its_changes(cast, indexed
     )
 
     with django_capture_on_commit_callbacks(execute=True):  # a new public seed: the journal appends it
-        seed = services.do_save_seed(
-            cast.hq_a,
-            Seed(
-                organisation=cast.university_a,
-                title_ja="新しい公開シーズ",
-                summary_ja="燃料電池の新しい触媒。",
-                visibility=ListingVisibility.PUBLIC,
-            ),
-        )
+        seed = publish_seed(cast, title_ja="新しい公開シーズ", summary_ja="燃料電池の新しい触媒。")  # noqa: F405
     index = indexing.get_index()
 
     assert f"seed-{seed.pk}" in _mask_ids(index, allow_mask(index, None))

@@ -70,9 +70,7 @@ def test_evidence_without_shared_terms_has_no_term_list(cast):
 
 def _publish(cast, django_capture_on_commit_callbacks, **fields) -> Seed:
     with django_capture_on_commit_callbacks(execute=True):
-        return services.do_save_seed(
-            cast.hq_a, Seed(organisation=cast.university_a, visibility=ListingVisibility.PUBLIC, **fields)
-        )
+        return publish_seed(cast, **fields)  # noqa: F405
 
 
 @pytest.fixture

@@ -131,10 +131,7 @@ class LexicalIndex:
         if self._delta_start is not None:
             return
         self.refresh()
-        lengths = np.fromiter((len(t) for t in self.terms if t is not None), dtype=np.int64, count=self.n_alive)
-        avgdl = float(lengths.mean()) if len(lengths) and lengths.sum() else 1.0
-        df = paired_df(np.asarray(self.df, dtype=np.int64), self.partners(), self.n_alive)
-        self._frozen = (self.n_alive, avgdl, df)
+        self._frozen = self._stats  # those the matrix was built with
         self._delta_start = len(self.terms)
         self._extra = {}
         self._delta_df = {}
@@ -214,17 +211,12 @@ class LexicalIndex:
     def _side_matrix(self) -> dict:
         """The BM25 weights of the appended positions with the frozen statistics: CSC over the
         terms they hold only (``terms``: sorted term ids, one row each), columns = positions."""
-        n_docs, avgdl, frozen_df = self._frozen
+        _n_docs, avgdl, _df = self._frozen
         start = self._delta_start
         terms = self.terms[start:]
         term, doc, tf = postings_by_term(terms, offset=start)
         rows, row, per_row = np.unique(term, return_inverse=True, return_counts=True)
-        known = rows < len(frozen_df)
-        df = np.zeros(len(rows), dtype=np.int64)
-        df[known] = frozen_df[rows[known]]
-        new = np.flatnonzero(df == 0)  # a term new to the main matrix: its count here
-        df[new] = [self._new_term_df(int(t), int(c)) for t, c in zip(rows[new], per_row[new], strict=True)]
-        idf = np.log1p((np.maximum(n_docs - df, 0) + 0.5) / (df + 0.5))
+        idf = self._idf_of(rows)
         lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=len(terms))
         norm = self.k1 * (1 - self.b + self.b * lengths[doc - start] / avgdl)
         data = (idf[row] * (tf / (tf + norm))).astype(np.float32)
@@ -350,7 +342,8 @@ class LexicalIndex:
         return out
 
     def _idf_of(self, term_ids: np.ndarray) -> np.ndarray:
-        """The idf the matrices give these term ids (``paired_df``; frozen: as ``_side_matrix``)."""
+        """The idf the matrices give these term ids: the statistics of the last build
+        (``paired_df``); frozen, a term the main matrix lacks counts its journal documents."""
         n_docs, _avgdl, df = self._frozen if self._frozen is not None else self._stats
         known = term_ids < len(df)
         counts = np.zeros(len(term_ids), dtype=np.int64)
@@ -381,16 +374,8 @@ class LexicalIndex:
             term_id = self._extra.get(key)
         if term_id is None or self.n_alive == 0:
             return 0.0
-        if self._frozen is not None:  # as the scores have it: frozen statistics (_side_matrix)
-            n_docs, _avgdl, frozen_df = self._frozen
-            df = int(frozen_df[term_id]) if term_id < len(frozen_df) else 0
-            df = df or self._new_term_df(term_id, self._delta_df.get(term_id, 0))
-            return float(np.log(1 + (max(n_docs - df, 0) + 0.5) / (df + 0.5)))
-        df = self.df[term_id]
-        partner = int(self.partners()[term_id]) if term_id < len(self.vocab) else -1
-        if partner >= 0:
-            df = min(df + self.df[partner], self.n_alive)
-        return float(np.log(1 + (self.n_alive - df + 0.5) / (df + 0.5)))
+        self.refresh()  # as the scores have it
+        return float(self._idf_of(np.array([term_id], dtype=np.int64))[0])
 
     # ---- persistence ----
     def save(self, directory: Path) -> None:

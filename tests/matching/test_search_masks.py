@@ -125,3 +125,25 @@ def test_a_visitors_mask_is_kept_per_index_and_follows_its_changes(cast, indexed
 
     assert f"seed-{seed.pk}" in _mask_ids(index, allow_mask(index, None))
     assert search._VISITOR_MASKS[index] is not cached
+
+
+def test_a_visitors_mask_grows_with_an_index_changed_in_place(cast, indexed):
+    """The cached mask is rebuilt when the same index object gains positions (an index changed
+    before it serves, e.g. a journal applied in place): the new public seed is visible, and a
+    removed one is not, although the mask itself still has its bit (``alive`` masks it)."""
+    before = allow_mask(indexed, None)
+    cached = search._VISITOR_MASKS[indexed]
+    seed = publish_seed(cast, title_ja="その場で加わるシーズ", summary_ja="燃料電池の触媒。")  # noqa: F405
+    indexed.add([indexing.seed_document(seed)])
+
+    grown = allow_mask(indexed, None)
+    assert len(grown) == len(before) + 1 == len(indexed.documents)
+    assert search._VISITOR_MASKS[indexed] is not cached
+    assert f"seed-{seed.pk}" in _mask_ids(indexed, grown)
+    kept = search._VISITOR_MASKS[indexed]
+    allow_mask(indexed, None, FILTERS["tokyo"])
+    assert search._VISITOR_MASKS[indexed] is kept  # rebuilt once, then reused again
+
+    indexed.remove([f"seed-{seed.pk}"])
+    hits = indexed.search("その場で加わるシーズ 燃料電池", top=50, allow=allow_mask(indexed, None), explain=False)
+    assert f"seed-{seed.pk}" not in {m.id for m in hits}

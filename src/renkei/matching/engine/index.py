@@ -69,6 +69,17 @@ class Document:
         )
 
 
+# Numeric settings EngineConfig checks: whole numbers with their lowest values; shares in (0, 1];
+# numbers of 0 or more (``b`` also at most 1).
+_WHOLE_NUMBERS = dict.fromkeys(("title_weight", "keywords_weight", "body_weight", "bigram_cut_from"), 0)
+_WHOLE_NUMBERS |= dict.fromkeys(
+    ("candidates", "dense_chars", "passage_chars", "max_passages", "dense_budget", "dense_budget_ja", "rrf_k"), 1
+)
+_WHOLE_NUMBERS["ann_threshold"] = 1
+_SHARES = ("query_max_df", "query_bigram_max_df")
+_NON_NEGATIVE = ("k1", "b", "lexical_weight", "dense_weight")
+
+
 @dataclass(frozen=True)
 class EngineConfig:
     """Everything that shapes the ranking. Defaults are the values tuned on bench-dev."""
@@ -144,6 +155,18 @@ class EngineConfig:
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        for name, lowest in _WHOLE_NUMBERS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+                raise ValueError(f"{name} must be a whole number, {lowest} or more, not {value!r}")
+        for name in (*_SHARES, *_NON_NEGATIVE):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:  # NaN too
+                raise ValueError(f"{name} must be a number, 0 or more, not {value!r}")
+            if name in _SHARES and not 0 < value <= 1:
+                raise ValueError(f"{name} must be above 0 and at most 1, not {value!r}")
+        if self.b > 1:
+            raise ValueError(f"b must be between 0 and 1, not {self.b!r}")
 
     @classmethod
     def saved(cls, settings: dict[str, Any]) -> EngineConfig:

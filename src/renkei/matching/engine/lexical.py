@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kernels
 from .glosses import GLOSS_PREFIX
 
 VOCAB_FILE = "lexical_vocab.json"
@@ -321,24 +322,15 @@ class LexicalIndex:
         if self._bm25 is None or len(query_ids) == 0 or len(positions) == 0:
             return out
         term_ids, counts = np.unique(np.asarray(query_ids, dtype=np.int64), return_counts=True)
-        wanted = np.zeros(self.n_vocab, dtype=bool)  # a byte per term: a cheap gather below
-        wanted[term_ids] = True
+        weight = np.zeros(self.n_vocab, dtype=np.float64)  # idf × occurrences in the query, per term
+        weight[term_ids] = self._idf_of(term_ids) * counts
         terms = self.terms
         arrays = [terms[p] if terms[p] is not None else _EMPTY for p in positions.tolist()]
         lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
         flat = np.concatenate(arrays) if arrays else _EMPTY
-        at = np.flatnonzero(wanted[flat])
-        if not len(at):
-            return out
-        ends = np.cumsum(lengths)
-        owner = np.searchsorted(ends, at, side="right")  # the candidate each hit belongs to
-        pair, tf = np.unique(owner * self.n_vocab + flat[at].astype(np.int64), return_counts=True)
-        slot, term = np.divmod(pair, self.n_vocab)
-        weight = self._idf_of(term_ids) * counts  # idf × occurrences in the query, per term_ids
-        term_weight = weight[np.searchsorted(term_ids, term)]
         _n_docs, avgdl, _df = self._frozen if self._frozen is not None else self._stats
-        norm = self.k1 * (1 - self.b + self.b * lengths[slot] / avgdl)
-        np.add.at(out, slot, (term_weight * (tf / (tf + norm))).astype(np.float32))
+        norm = self.k1 * (1 - self.b + self.b * lengths / avgdl)
+        kernels.score_documents(out, flat, lengths, weight, norm, np.zeros(self.n_vocab, dtype=np.int32))
         return out
 
     def _idf_of(self, term_ids: np.ndarray) -> np.ndarray:
@@ -413,7 +405,8 @@ class LexicalIndex:
         """Touch every page of a memory-mapped BM25 matrix once (one value per page), so that
         the first queries after loading do not pay its page faults one posting list at a time
         (a million documents: ~2 GB; on 29 Nov the first 40 queries after a load took p95 149 ms
-        against 85 ms once warm, docs/benchmarks.md)."""
+        against 85 ms once warm, docs/benchmarks.md); and compile the scoring loop."""
+        kernels.warm()
         if self._bm25 is None:
             return
         for name in ("data", "indices"):
@@ -440,19 +433,13 @@ class LexicalIndex:
 def _add_postings(scores: np.ndarray, matrix: dict, term_ids: np.ndarray, counts: np.ndarray | None) -> None:
     """Add the posting lists of ``term_ids`` in ``matrix`` (weighted by ``counts``) to ``scores``,
     term by term in the given order. Term ids past the matrix's rows have no postings there."""
-    data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
     rows, known = _rows(matrix, term_ids)
     if counts is not None and known is not None:
         counts = counts[known]
-    starts = indptr[rows].tolist()
-    ends = indptr[rows + 1].tolist()
-    for i, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
-        if hi == lo:
-            continue
-        weights = data[lo:hi]
-        if counts is not None and counts[i] > 1:
-            weights = weights * np.float32(counts[i])
-        np.add.at(scores, indices[lo:hi], weights)
+    starts = matrix["indptr"][rows].astype(np.int64)
+    ends = matrix["indptr"][rows + 1].astype(np.int64)
+    weights = np.ones(len(rows), dtype=np.float32) if counts is None else counts.astype(np.float32)
+    kernels.add_lists(scores, matrix["data"], matrix["indices"], starts, ends, weights)
 
 
 def _rows(matrix: dict, term_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

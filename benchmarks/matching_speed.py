@@ -686,9 +686,8 @@ def stage_lexical(n: int, source: int, n_queries: int) -> dict:
     ``scores(grouped=True)`` (each distinct term once, weighted by its count): CPU per query,
     postings read, and how far the grouped scores and top 20 / top 1000 are from the exact ones.
     """
-    from renkei.matching.engine import EngineConfig
+    from renkei.matching.engine import EngineConfig, kernels
     from renkei.matching.engine.index import _top_positive
-    from renkei.matching.engine import kernels
     from renkei.matching.engine.lexical import LexicalIndex
     from renkei.matching.engine.text import index_terms, normalize
 

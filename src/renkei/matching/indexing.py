@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from renkei.directory.models import Organisation
 from renkei.matching.engine import Document, Embedder, EngineConfig, MatchIndex, MatchIndexError, index_dir, journal
+from renkei.matching.engine.fold import fold_saved
 from renkei.matching.engine.index import FORMAT_VERSION
 from renkei.matching.models import Need, Seed
 
@@ -332,15 +333,17 @@ def fold_threshold(documents: int) -> int:
     return min(most, max(JOURNAL_MIN_ENTRIES, math.ceil(documents * percent / 100)))
 
 
-def fold_journal() -> tuple[int, int]:
-    """Fold the journal into the saved index: load it, apply the journal, rebuild the BM25
-    matrix, save it as a new generation and drop the journal. Returns (entries folded,
-    documents in the index); (0, documents) when there was nothing to fold."""
+def fold_journal(progress: Callable[[str, int, int | None], None] | None = None) -> tuple[int, int]:
+    """Fold the journal into the saved index as a new generation, in bounded memory: the saved
+    index is read back in slices and merged with the journal's additions, streaming
+    (engine/fold.py); then the journal is dropped. Returns (entries folded, documents in the
+    index); (0, documents) when there was nothing to fold. ``progress`` as the merge reports it
+    (fold.fold_saved)."""
     with _writer():
-        return _fold()
+        return _fold(progress)
 
 
-def _fold() -> tuple[int, int]:
+def _fold(progress: Callable[[str, int, int | None], None] | None = None) -> tuple[int, int]:
     """`fold_journal` with the writer lock held."""
     manifest = _saved_manifest()
     if manifest is None:
@@ -349,12 +352,9 @@ def _fold() -> tuple[int, int]:
     if not journal.entries(journal_file(), generation):
         journal.discard(journal_file())  # empty, or void (another generation)
         return 0, int(manifest.get("documents", 0))
-    index = MatchIndex.load(index_path(), embedder=get_embedder())
-    changes, _state = journal.read(journal_file(), index.generation)
-    folded = index.apply_changes(changes, frozen=False)
-    index.lexical.refresh()  # saved with the index: readers load it instead of rebuilding it
-    _save_generation(index)
-    return folded, len(index)
+    folded, count = fold_saved(index_path(), embedder=get_embedder(), progress=progress)
+    _cache.pop(str(index_path()), None)
+    return folded, count
 
 
 def _save_generation(index: MatchIndex) -> None:

@@ -38,6 +38,13 @@ POLL_SECONDS = 0.5
 STAGE_PLANNING = _("Planning the shards")
 STAGE_INDEXING = _("Analysing and embedding documents")
 STAGE_MERGING = _("Merging the shards")
+# The fold's stages (engine/fold.py through the streaming merge): the saved index's slices and the
+# journal's additions, then the BM25 matrix, then (past the threshold) the vector graph.
+FOLD_STAGES = {
+    "merge": _("Folding the change journal in"),
+    "bm25 matrix": _("Folding: writing the BM25 matrix"),
+    "vector graph": _("Folding: building the vector graph"),
+}
 
 
 @job_kind(
@@ -164,9 +171,20 @@ def _valid_spec(spec: object) -> bool:
 def fold(context: JobContext) -> dict:
     """Fold the index's change journal into a newly saved index (started when the journal passes
     its threshold, and by `renkei reindex --fold`)."""
-    context.progress(gettext("Folding the change journal in"), 0, 1)
-    entries, documents = indexing.fold_journal()
-    context.progress(gettext("Folding the change journal in"), 1, 1)
+    parts = [0, None]  # parts merged, parts in all
+
+    def progress(stage: str, advance: int, total: int | None) -> None:
+        if stage != "merge":
+            context.progress(FOLD_STAGES.get(stage, FOLD_STAGES["merge"]), 0, None)
+            return
+        if total is not None:
+            parts[:] = [0, total]
+        parts[0] += advance
+        context.progress(FOLD_STAGES["merge"], parts[0], parts[1])
+
+    context.progress(FOLD_STAGES["merge"], 0, None)
+    entries, documents = indexing.fold_journal(progress=progress)
+    context.progress(FOLD_STAGES["merge"], parts[1] or 1, parts[1] or 1)
     return {"entries": entries, "documents": documents}
 
 

@@ -465,8 +465,10 @@ class MatchIndex:
 
         ``frozen`` (a reader): no rebuild of the whole BM25 matrix or of the HNSW graph; the
         added documents are scored with the main matrix's statistics in a side matrix, their
-        vectors searched exactly beside the graph (lexical.py, dense.py). ``frozen=False`` (a
-        fold): plain additions, the matrix rebuilt exactly at the next refresh or search.
+        vectors searched exactly beside the graph (lexical.py, dense.py). ``frozen=False``:
+        plain additions, the matrix rebuilt exactly at the next refresh or search (a fold in
+        memory; the platform's fold streams instead and resolves the records the same way,
+        fold.py).
         """
         if frozen:
             self.lexical.freeze()

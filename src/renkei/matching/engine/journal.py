@@ -6,8 +6,8 @@ writer appends one record per update to ``<index>.journal`` next to the index di
 ids removed and, for each document added, the document, its BM25 term keys and its pooled
 vector(s), analysed and embedded by the writer (it never loads the index). Readers keep their
 loaded index and apply the records they have not applied yet (``MatchIndex.apply_changes``);
-a fold (``MatchIndex.apply_changes(..., frozen=False)`` on a loaded index, then a full save)
-empties it.
+a fold (fold.py: the saved index read back in slices and merged with the journal's additions
+into a new generation, streaming, in bounded memory) empties it.
 
 A journal belongs to one *generation* of the saved index: every full save writes a new random
 generation into the manifest, and a journal whose header names another one is ignored by

@@ -119,9 +119,11 @@ class _MergeState:
         self.slot_pos: list[np.ndarray] = []
         self.n_slots = 0
         self.n_positions = 0
-        # Per part: its postings sorted by term, and how many each term has.
+        # Per part: its postings sorted by term, and the terms it holds with where each one's
+        # postings start (a last entry: the total). Only the part's own terms: a vocabulary-long
+        # array per part would grow with parts × vocabulary (a fold in small slices).
         self.postings: list[tuple[_Scratch, _Scratch, _Scratch]] = []
-        self.per_term: list[np.ndarray] = []
+        self.per_term: list[tuple[np.ndarray, np.ndarray]] = []
 
     def add(self, part: MatchIndex, docs_out) -> None:  # type: ignore[no-untyped-def]
         from .index import MatchIndexError
@@ -162,20 +164,21 @@ class _MergeState:
             scratch.append(values)
             scratch.done()
         self.postings.append(files)
-        self.per_term.append(np.bincount(term, minlength=len(self.vocab.vocab)))
+        firsts = np.flatnonzero(np.r_[True, term[1:] != term[:-1]]) if len(term) else np.zeros(0, np.int64)
+        self.per_term.append((term[firsts], np.r_[firsts, len(term)].astype(np.int64)))
 
     def finish(self, target: Path, k1: float, b: float, progress: Progress | None) -> None:
         self.flat.done()
         self.vectors.done()
         lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, np.int64)
-        self._write_terms(target, lengths)
+        self._write_terms(target, lengths, k1, b)
         self._write_vectors(target)
         if progress:
             progress("bm25 matrix", 0, None)
         self._write_matrix(target, np.maximum(lengths, 0), lengths >= 0, k1, b)
 
-    def _write_terms(self, target: Path, lengths: np.ndarray) -> None:
-        meta = {"k1": self.vocab.k1, "b": self.vocab.b, "terms": self.vocab.keys()}
+    def _write_terms(self, target: Path, lengths: np.ndarray, k1: float, b: float) -> None:
+        meta = {"k1": k1, "b": b, "terms": self.vocab.keys()}  # the parts' settings, as the matrix's
         (target / lexical.VOCAB_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         # np.savez's layout, streamed: lengths, then the flat term ids from the scratch file.
         with zipfile.ZipFile(target / lexical.TERMS_FILE, "w", allowZip64=True) as archive:
@@ -195,11 +198,11 @@ class _MergeState:
     def _write_matrix(self, target: Path, lengths: np.ndarray, alive: np.ndarray, k1: float, b: float) -> None:
         """Step 2: the BM25 matrix in blocks of terms (the layout and arithmetic of bm25_matrix)."""
         n_vocab = max(len(self.vocab.vocab), 1)
-        per_term = [np.pad(c, (0, n_vocab - len(c))) for c in self.per_term]
-        df = np.sum(per_term, axis=0) if per_term else np.zeros(n_vocab, np.int64)
+        df = np.zeros(n_vocab, np.int64)
+        for terms, starts in self.per_term:
+            df[terms] += np.diff(starts)
         indptr = np.zeros(n_vocab + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
-        part_ptr = [np.r_[0, np.cumsum(c)] for c in per_term]
         n_alive = int(alive.sum())
         avgdl = float(lengths[alive].mean()) if n_alive and lengths[alive].sum() else 1.0
         paired = lexical.paired_df(df, lexical.gloss_partners(self.vocab.vocab), n_alive)
@@ -212,7 +215,7 @@ class _MergeState:
             _npy_header(files["data"], np.float32, (total,))
             _npy_header(files["indices"], np.int32, (total,))
             for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
-                term, doc, tf = self._block(part_ptr, lo, hi)
+                term, doc, tf = self._block(lo, hi)
                 data = idf[term] * (tf / (tf + k1 * (1 - b + b * lengths[doc] / avgdl)))
                 files["data"].write(data.astype(np.float32).tobytes())
                 files["indices"].write(doc.tobytes())
@@ -221,11 +224,11 @@ class _MergeState:
                 out.close()
         np.save(target / f"{lexical.MATRIX_PREFIX}indptr.npy", indptr)
 
-    def _block(self, part_ptr: list[np.ndarray], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _block(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The postings of terms lo..hi-1 of every part, by term, documents increasing."""
         pieces: list[list[np.ndarray]] = [[], [], []]
-        for ptr, files in zip(part_ptr, self.postings, strict=True):
-            start, end = int(ptr[min(lo, len(ptr) - 1)]), int(ptr[min(hi, len(ptr) - 1)])
+        for (terms, starts), files in zip(self.per_term, self.postings, strict=True):
+            start, end = starts[np.searchsorted(terms, [lo, hi])].tolist()
             for piece, scratch in zip(pieces, files, strict=True):
                 piece.append(scratch.read(start, end - start))
         term, doc, tf = (np.concatenate(p) if p else np.zeros(0, np.int32) for p in pieces)

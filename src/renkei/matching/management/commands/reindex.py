@@ -41,7 +41,8 @@ class Command(BaseCommand):
                 raise CommandError("--fold and --shards cannot be combined")
             if indexing.get_index() is None:
                 raise CommandError("there is no matching index yet: run `renkei reindex` first")
-            folded, count = indexing.fold_journal()
+            with rich_progress(enabled=not options["no_progress"]) as progress:
+                folded, count = indexing.fold_journal(progress=progress)
             self.stdout.write(f"Folded {folded} journal entries; {count} documents in {indexing.index_path()}")
             return
         if options["shards"] is not None:

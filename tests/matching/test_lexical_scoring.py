@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 
-from renkei.matching.engine import EngineConfig
+from renkei.matching.engine import EngineConfig, kernels
 from renkei.matching.engine.glosses import GLOSS_PREFIX
 from renkei.matching.engine.lexical import LexicalIndex
 from renkei.matching.engine.text import index_terms, normalize
@@ -211,3 +212,16 @@ def test_warming_a_loaded_index_maps_its_matrix_into_memory(tmp_path):
     assert before < size_kb // 4 and _resident_kb(data) >= size_kb * 0.9
     q = loaded.query_ids(["t1", "t2", "t2999"])
     assert np.array_equal(loaded.scores(q), index.scores(q))  # reading changes nothing
+
+
+def test_a_loop_numba_cannot_cache_is_compiled_all_the_same():
+    """Where numba finds no writable cache directory it refuses ``cache=True``; the engine's
+    loops are then compiled in each process instead (kernels.compiled)."""
+
+    def twice(x):  # type: ignore[no-untyped-def]
+        return 2 * x
+
+    twice.__code__ = twice.__code__.replace(co_filename="<no file to cache beside>")
+    with pytest.raises(RuntimeError, match="no locator"):
+        numba.njit(cache=True)(twice)
+    assert kernels.compiled(twice)(21) == 42

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from renkei.matching.engine import EngineConfig, kernels
+from renkei.matching.engine import lexical as lexical_module
 from renkei.matching.engine.glosses import GLOSS_PREFIX
 from renkei.matching.engine.lexical import LexicalIndex
 from renkei.matching.engine.text import index_terms, normalize
@@ -225,3 +226,30 @@ def test_a_loop_numba_cannot_cache_is_compiled_all_the_same():
     with pytest.raises(RuntimeError, match="no locator"):
         numba.njit(cache=True)(twice)
     assert kernels.compiled(twice)(21) == 42
+
+
+def test_document_frequencies_recounted_on_load_and_after_a_freeze(tmp_path, monkeypatch):
+    """The counts ``add``/``remove`` keep one by one equal the ones recounted from the term lists
+    (compiled: kernels.count_documents), from a loaded file's flat array and from the lists in
+    blocks of documents (a block boundary inside the collection)."""
+    monkeypatch.setattr(lexical_module, "_BLOCK_DOCS", 7)
+    rng = np.random.default_rng(11)
+    index = LexicalIndex()
+    for _ in range(40):  # terms repeated within documents; some documents empty
+        index.add([f"t{t}" for t in rng.integers(0, 30, size=rng.integers(0, 12))])
+    for position in (0, 13, 39):
+        index.remove(position)
+    kept = list(index.df)
+    assert kept == [sum(t is not None and term in t for t in index.terms) for term in range(len(index.vocab))]
+
+    index.refresh()
+    index.save(tmp_path)
+    assert LexicalIndex.load(tmp_path).df == kept  # from the file's flat array
+
+    index.freeze()  # a reader's journal: new documents counted apart, then one recount
+    index.add(["t1", "t1", "new"])
+    index.unfreeze()
+    expected = [*kept, 0]
+    expected[index.vocab["t1"]] += 1
+    expected[index.vocab["new"]] += 1
+    assert index.df == expected  # from the lists, in blocks of 7 documents

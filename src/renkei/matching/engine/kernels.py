@@ -63,6 +63,24 @@ def score_documents(
         start = end
 
 
+@compiled
+def count_documents(
+    df: np.ndarray, last: np.ndarray, flat: np.ndarray, lengths: np.ndarray, first: int
+) -> None:  # pragma: no cover - compiled; covered through LexicalIndex's document frequencies
+    """Add to ``df`` the documents holding each term: document ``first + d`` owns the next
+    ``lengths[d]`` ids of ``flat``; ``last`` (one per term, -1 at first) remembers the last
+    document counted for a term, so a term repeated in a document counts once. Called over
+    consecutive blocks of documents with the same ``df`` and ``last``."""
+    start = 0
+    for d in range(lengths.shape[0]):
+        document = first + d
+        for i in range(start, start + lengths[d]):
+            if last[flat[i]] != document:
+                last[flat[i]] = document
+                df[flat[i]] += 1
+        start += lengths[d]
+
+
 def warm() -> None:
     """Compile (or load from the cache) the loops for the engine's array types."""
     scores = np.zeros(1, dtype=np.float32)
@@ -70,3 +88,4 @@ def warm() -> None:
     add_lists(scores, np.zeros(1, np.float32), np.zeros(1, np.int32), bounds, bounds, np.ones(1, np.float32))
     ids = np.zeros(1, dtype=np.int32)
     score_documents(scores, ids, bounds, np.zeros(1), np.ones(1), np.zeros(1, dtype=np.int32))
+    count_documents(np.zeros(1, dtype=np.int64), np.full(1, -1, dtype=np.int64), ids, bounds, 0)

@@ -168,15 +168,21 @@ class LexicalIndex:
         """Live positions as a boolean array (a copy: cheap, one byte per position)."""
         return np.frombuffer(self._alive, dtype=bool).copy()
 
-    def _set_terms(self, terms: list[np.ndarray | None]) -> None:
-        """Take over a complete list of term ids (loading, merging); document frequencies follow."""
+    def _set_terms(self, terms: list[np.ndarray | None], flat: np.ndarray | None = None) -> None:
+        """Take over a complete list of term ids (loading, merging); document frequencies follow.
+        ``flat``: the live positions' term ids end to end, if the caller has them (loading)."""
         self.terms = terms
         self._alive = bytearray(t is not None for t in terms)
         self.n_alive = sum(self._alive)
+        lengths = np.fromiter((0 if t is None else len(t) for t in terms), dtype=np.int64, count=len(terms))
         df = np.zeros(len(self.vocab), dtype=np.int64)
-        for ids in terms:
-            if ids is not None and len(ids):
-                df[np.unique(ids)] += 1
+        last = np.full(len(self.vocab), -1, dtype=np.int64)
+        if flat is not None:
+            kernels.count_documents(df, last, flat, lengths, 0)
+        for first in range(0, len(terms) if flat is None else 0, _BLOCK_DOCS):  # no copy of every list
+            block = [t for t in terms[first : first + _BLOCK_DOCS] if t is not None and len(t)]
+            if block:
+                kernels.count_documents(df, last, np.concatenate(block), lengths[first : first + _BLOCK_DOCS], first)
         self.df = df.tolist()
         self._stale = True
 
@@ -397,7 +403,7 @@ class LexicalIndex:
                 continue
             terms.append(flat[position : position + length])
             position += length
-        index._set_terms(terms)
+        index._set_terms(terms, flat)
         index._load_matrix(directory)
         return index
 

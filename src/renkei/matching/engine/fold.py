@@ -38,22 +38,11 @@ import numpy as np
 
 from . import dense, journal, lexical
 from .dense import Embedder
-from .index import DOCS_FILE, FORMAT_VERSION, MANIFEST, Document, EngineConfig, MatchIndex, MatchIndexError, Progress
+from .index import DOCS_FILE, Document, EngineConfig, MatchIndex, MatchIndexError, Progress, read_manifest
 from .index import _is_japanese as is_japanese
 from .journal import Addition, Change
 
 FOLD_SLICE = 10_000  # positions per part: at 100k documents a fold then peaks at ~0.6 GB, as fast (benchmarks.md)
-
-
-def read_manifest(directory: Path) -> dict:
-    """The manifest of the index saved in ``directory``, of this format (as ``MatchIndex.load``)."""
-    try:
-        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise MatchIndexError(f"no matching index in {directory}") from exc
-    if manifest.get("format") != FORMAT_VERSION:
-        raise MatchIndexError(f"{directory} holds index format {manifest.get('format')}, expected {FORMAT_VERSION}")
-    return manifest
 
 
 def fold_saved(

@@ -973,12 +973,7 @@ class MatchIndex:
         """The index saved in ``directory``; ``with_journal`` also applies the changes its
         journal holds (journal.py), as a serving process sees them."""
         path = Path(directory)
-        try:
-            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise MatchIndexError(f"no matching index in {path}") from exc
-        if manifest.get("format") != FORMAT_VERSION:
-            raise MatchIndexError(f"{path} holds index format {manifest.get('format')}, expected {FORMAT_VERSION}")
+        manifest = read_manifest(path)
         config = EngineConfig.saved(manifest["config"])
         index = cls(config, embedder=embedder)
         index.generation = str(manifest.get("generation", ""))
@@ -1001,6 +996,18 @@ class MatchIndex:
             if changes:
                 index.apply_changes(changes)
         return index
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """The manifest of the index saved in ``directory``; MatchIndexError if there is none or it
+    is of another format."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise MatchIndexError(f"no matching index in {directory}") from exc
+    if manifest.get("format") != FORMAT_VERSION:
+        raise MatchIndexError(f"{directory} holds index format {manifest.get('format')}, expected {FORMAT_VERSION}")
+    return manifest
 
 
 def _staging_dir(target: Path) -> Path:

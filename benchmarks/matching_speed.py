@@ -590,18 +590,18 @@ def stage_query(n: int, n_queries: int) -> dict:
     return result
 
 
-def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore[no-untyped-def]
-    """p50/p95 wall and mean CPU per hybrid top-20 query, serial in this process, per filter."""
-    from renkei.matching.engine.dense import one_blas_thread
-    from renkei.matching.engine.index import _top_positive
-    from renkei.matching.engine.text import has_japanese, normalize
-
-    index.embedder.encode(["warm up"])  # queries are embedded by the real model
-    for text in read("dev_b_ja_kaken", "queries.jsonl")[-5:]:  # warm the memory-mapped files (not timed)
+def need_queries(index, n_queries: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The timed queries: the first n/2 need-length bench-dev queries of task A (English) and of
+    task B (Japanese), after 5 other ones run untimed (the memory-mapped files read once)."""
+    for text in read("dev_b_ja_kaken", "queries.jsonl")[-5:]:
         index.search(text["text"], top=20, explain=False)
     queries = [q["text"] for q in read("dev_a_partner_cordis", "queries.jsonl")[: n_queries // 2]]
-    queries += [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
-    rng = random.Random(3)
+    return queries + [q["text"] for q in read("dev_b_ja_kaken", "queries.jsonl")[: n_queries // 2]]
+
+
+def query_filters(index) -> dict:  # type: ignore[no-untyped-def]
+    """The filters a query is timed under, each a function making what ``search`` is given:
+    field masks, a set of ids (up to 200k documents) and the site's visitor masks."""
     ids = index.ids()
     filters = {
         "none": lambda: None,
@@ -609,7 +609,7 @@ def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore
         "kind=seed & one prefecture (~0.7%)": lambda: index.field_mask(kind="seed", prefecture="13"),
     }
     if len(ids) <= 200_000:  # at 1M measured before: ~0.5 s per query for the set alone
-        random_ids = set(rng.sample(ids, len(ids) // 2))
+        random_ids = set(random.Random(3).sample(ids, len(ids) // 2))
         filters["allow = set of 50% of the ids (the site before 29 Nov)"] = lambda: random_ids
     if index.field_values("visibility"):
         # The site's own path (search.allow_mask) for a visitor: public listings of the kind.
@@ -622,6 +622,18 @@ def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore
         filters["site: allow_mask(visitor, seeds, Tokyo)"] = lambda: allow_mask(
             index, None, SearchFilters(kinds=("seed",), prefecture="13")
         )
+    return filters
+
+
+def query_latency(index, V: np.ndarray, n_queries: int) -> dict:  # type: ignore[no-untyped-def]
+    """p50/p95 wall and mean CPU per hybrid top-20 query, serial in this process, per filter."""
+    from renkei.matching.engine.dense import one_blas_thread
+    from renkei.matching.engine.index import _top_positive
+    from renkei.matching.engine.text import has_japanese, normalize
+
+    index.embedder.encode(["warm up"])  # queries are embedded by the real model
+    queries = need_queries(index, n_queries)
+    filters = query_filters(index)
     out: dict = {}
     for label, make in filters.items():
         make()  # the field masks' inverted lists are built once per loaded index

@@ -79,11 +79,22 @@ class Document:
 
 # Numeric settings EngineConfig checks: whole numbers with their lowest values; shares in (0, 1];
 # numbers of 0 or more (``b`` also at most 1).
-_WHOLE_NUMBERS = dict.fromkeys(("title_weight", "keywords_weight", "body_weight", "bigram_cut_from"), 0)
-_WHOLE_NUMBERS |= dict.fromkeys(
-    ("candidates", "dense_chars", "passage_chars", "max_passages", "dense_budget", "dense_budget_ja", "rrf_k"), 1
-)
-_WHOLE_NUMBERS["ann_threshold"] = 1
+_WHOLE_NUMBERS = {
+    **dict.fromkeys(("title_weight", "keywords_weight", "body_weight", "bigram_cut_from"), 0),
+    **dict.fromkeys(
+        (
+            "candidates",
+            "dense_chars",
+            "passage_chars",
+            "max_passages",
+            "dense_budget",
+            "dense_budget_ja",
+            "rrf_k",
+            "ann_threshold",
+        ),
+        1,
+    ),
+}
 _SHARES = ("query_max_df", "query_bigram_max_df")
 _NON_NEGATIVE = ("k1", "b", "lexical_weight", "dense_weight")
 

@@ -179,10 +179,12 @@ class LexicalIndex:
         last = np.full(len(self.vocab), -1, dtype=np.int64)
         if flat is not None:
             kernels.count_documents(df, last, flat, lengths, 0)
-        for first in range(0, len(terms) if flat is None else 0, _BLOCK_DOCS):  # no copy of every list
-            block = [t for t in terms[first : first + _BLOCK_DOCS] if t is not None and len(t)]
-            if block:
-                kernels.count_documents(df, last, np.concatenate(block), lengths[first : first + _BLOCK_DOCS], first)
+        else:  # in blocks of documents, not one copy of every list
+            for first in range(0, len(terms), _BLOCK_DOCS):
+                block = [t for t in terms[first : first + _BLOCK_DOCS] if t is not None and len(t)]
+                if block:
+                    block_lengths = lengths[first : first + _BLOCK_DOCS]
+                    kernels.count_documents(df, last, np.concatenate(block), block_lengths, first)
         self.df = df.tolist()
         self._stale = True
 
